@@ -1,0 +1,1 @@
+"""graticule planner."""

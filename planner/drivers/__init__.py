@@ -1,0 +1,61 @@
+"""Database drivers: one package per dialect, each with ``inspect``, ``plan`` and ``normalize`` modules.
+
+Everything dialect-specific lives below this package. The rest of the planner talks to a driver only through
+the :class:`Driver` protocol and picks one with :func:`get_driver`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+from ..changes import Change
+from ..plan import Statement
+from ..schema import Column, Schema
+
+
+class Normalizer(Protocol):
+    """Dialect rules for *comparing* schema values. Each method returns a canonical key; equal keys mean equal."""
+
+    def type_key(self, column: Column) -> str: ...
+
+    def default_key(self, column: Column) -> str | None: ...
+
+    def expr_key(self, sql: str | None) -> str | None:
+        """Canonical form of an SQL expression (checks, index predicates/expressions, generated columns)."""
+        ...
+
+
+class Driver(Protocol):
+    name: str
+    normalizer: Normalizer
+
+    def inspect(self, conn: Any, schema: str | None = None) -> Schema:
+        """Read the schema (tables and everything in them) from a live connection."""
+        ...
+
+    def plan(self, changes: list[Change]) -> list[Statement]:
+        """Turn changes into ordered SQL statements for this dialect."""
+        ...
+
+    def execute_script(self, conn: Any, sql: str) -> None:
+        """Execute a multi-statement SQL text (a migration file, the provider's output)."""
+        ...
+
+    def check_clean(self, conn: Any, schema: str | None = None) -> None:
+        """Raise :class:`~graticule.planner.errors.NotCleanError` if the database holds any object."""
+        ...
+
+
+_DRIVERS = {"sqlite": "sqlite"}
+
+
+def get_driver(dialect: str) -> Driver:
+    """The driver for a dialect name (``sqlite``, ...)."""
+    try:
+        module = importlib.import_module(f"{__name__}.{_DRIVERS[dialect]}")
+    except KeyError:
+        from ..errors import GraticuleError
+
+        raise GraticuleError(f"unsupported dialect {dialect!r}") from None
+    return module.DRIVER
