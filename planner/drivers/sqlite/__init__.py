@@ -1,0 +1,34 @@
+"""The SQLite driver: inspection, normalisation and planning (with Atlas-style table rebuilds)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ...changes import Change
+from ...plan import Statement
+from ...schema import Schema
+from . import inspect as _inspect
+from . import plan as _plan
+from .normalize import SQLiteNormalizer
+
+
+class SQLiteDriver:
+    name = "sqlite"
+
+    def __init__(self) -> None:
+        self.normalizer = SQLiteNormalizer()
+
+    def inspect(self, conn: sqlite3.Connection, schema: str | None = None) -> Schema:
+        return _inspect.inspect_schema(conn, schema or "main")
+
+    def plan(self, changes: list[Change]) -> list[Statement]:
+        return _plan.plan_changes(changes)
+
+    def execute_script(self, conn: sqlite3.Connection, sql: str) -> None:
+        _inspect.execute_script(conn, sql)
+
+    def check_clean(self, conn: sqlite3.Connection, schema: str | None = None) -> None:
+        _inspect.check_clean(conn, schema or "main")
+
+
+DRIVER = SQLiteDriver()
