@@ -38,10 +38,6 @@ class Driver(Protocol):
         """Turn changes into ordered SQL statements for this dialect."""
         ...
 
-    def execute_script(self, conn: Any, sql: str) -> None:
-        """Execute a multi-statement SQL text (a migration file, the provider's output)."""
-        ...
-
     def check_clean(self, conn: Any, schema: str | None = None) -> None:
         """Raise :class:`~graticule.planner.errors.NotCleanError` if the database holds any object."""
         ...

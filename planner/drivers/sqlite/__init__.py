@@ -24,9 +24,6 @@ class SQLiteDriver:
     def plan(self, changes: list[Change]) -> list[Statement]:
         return _plan.plan_changes(changes)
 
-    def execute_script(self, conn: sqlite3.Connection, sql: str) -> None:
-        _inspect.execute_script(conn, sql)
-
     def check_clean(self, conn: sqlite3.Connection, schema: str | None = None) -> None:
         _inspect.check_clean(conn, schema or "main")
 
