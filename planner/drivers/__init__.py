@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from ..changes import Change
 from ..plan import Statement
 from ..schema import Column, Schema
+from ..urls import DatabaseURL
 
 
 class Normalizer(Protocol):
@@ -26,6 +27,17 @@ class Normalizer(Protocol):
         ...
 
 
+class DevConnection(Protocol):
+    """A disposable database opened for planning: always clean when handed out, emptied by ``reset``."""
+
+    conn: Any
+    schema: str
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Driver(Protocol):
     name: str
     normalizer: Normalizer
@@ -36,6 +48,10 @@ class Driver(Protocol):
 
     def plan(self, changes: list[Change]) -> list[Statement]:
         """Turn changes into ordered SQL statements for this dialect."""
+        ...
+
+    def open_dev(self, url: DatabaseURL) -> DevConnection:
+        """Open a dev database for the URL; refuse (NotCleanError) one that is not clean."""
         ...
 
     def check_clean(self, conn: Any, schema: str | None = None) -> None:

@@ -7,6 +7,8 @@ import sqlite3
 from ...changes import Change
 from ...plan import Statement
 from ...schema import Schema
+from ...urls import DatabaseURL
+from . import devdb as _devdb
 from . import inspect as _inspect
 from . import plan as _plan
 from .normalize import SQLiteNormalizer
@@ -23,6 +25,9 @@ class SQLiteDriver:
 
     def plan(self, changes: list[Change]) -> list[Statement]:
         return _plan.plan_changes(changes)
+
+    def open_dev(self, url: DatabaseURL) -> _devdb.SQLiteDevDatabase:
+        return _devdb.open_dev_database(url)
 
     def check_clean(self, conn: sqlite3.Connection, schema: str | None = None) -> None:
         _inspect.check_clean(conn, schema or "main")
