@@ -17,3 +17,7 @@ class ChecksumError(GraticuleError):
 
 class PlanVerificationError(GraticuleError):
     """Applying the plan on the dev database did not reach the desired state: a planner bug, nothing written."""
+
+
+class ExecutionError(GraticuleError):
+    """A statement failed on a database; drivers raise it with the database's own message."""

@@ -33,6 +33,10 @@ class DevConnection(Protocol):
     conn: Any
     schema: str
 
+    def execute(self, sql: str) -> None:
+        """Run one statement; a database error becomes ExecutionError with the database's message."""
+        ...
+
     def reset(self) -> None: ...
 
     def close(self) -> None: ...

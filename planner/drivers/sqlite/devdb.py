@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ...errors import GraticuleError
+from ...errors import ExecutionError, GraticuleError
 from ...urls import DatabaseURL
 from .inspect import check_clean
 
@@ -31,6 +31,12 @@ class SQLiteDevDatabase:
         # Django's SQLite backend enables foreign keys; the dev database behaves the same.
         conn.execute("PRAGMA foreign_keys = on")
         return conn
+
+    def execute(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.Error as e:
+            raise ExecutionError(str(e)) from e
 
     def reset(self) -> None:
         """Return to an empty database."""
