@@ -30,7 +30,7 @@ class DesiredSQL:
 
 @dataclass
 class SourceContext:
-    """What a ``src`` URL may refer to: the config's external programs and the directory paths are relative to."""
+    """What a ``src`` URL may refer to: the config's external programs, and the base of relative paths."""
 
     programs: dict[str, ExternalProgram] = field(default_factory=dict)
     base_dir: Path = field(default_factory=Path.cwd)

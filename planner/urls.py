@@ -47,7 +47,9 @@ def parse_url(raw: str) -> DatabaseURL:
     dialect = SCHEME_DIALECTS.get(scheme)
     if dialect is None:
         known = ", ".join(sorted(SCHEME_DIALECTS))
-        raise GraticuleError(f"unsupported database URL scheme {scheme!r} in {redact(raw)!r} (known: {known})")
+        raise GraticuleError(
+            f"unsupported database URL scheme {scheme!r} in {redact(raw)!r} (known: {known})"
+        )
     query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     if dialect == "sqlite":
         # sqlite://path/to/file.db keeps the "host" as the first path segment, as Atlas reads it.
