@@ -45,6 +45,9 @@ class DevConnection(Protocol):
 class Driver(Protocol):
     name: str
     normalizer: Normalizer
+    lazy_fk_targets: bool
+    """True when the database checks foreign-key targets only when rows are written, never while DDL runs
+    (SQLite): the diff then keeps foreign keys of tables in a cycle inline instead of adding them later."""
 
     def inspect(self, conn: Any, schema: str | None = None) -> Schema:
         """Read the schema (tables and everything in them) from a live connection."""

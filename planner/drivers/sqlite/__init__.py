@@ -16,6 +16,9 @@ from .normalize import SQLiteNormalizer
 
 class SQLiteDriver:
     name = "sqlite"
+    lazy_fk_targets = True
+    """SQLite resolves a FOREIGN KEY's target table only when rows are written, never while DDL runs, so the
+    diff keeps foreign keys of tables in a cycle inline (see :func:`graticule.planner.diff.diff_schemas`)."""
 
     def __init__(self) -> None:
         self.normalizer = SQLiteNormalizer()
