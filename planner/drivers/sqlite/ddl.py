@@ -74,7 +74,7 @@ def render(node: exp.Expression) -> str:
 
 def is_literal(node: exp.Expression) -> bool:
     """A value SQLite accepts after DEFAULT without parentheses (a literal, a signed number, CURRENT_*)."""
-    if isinstance(node, exp.Neg | exp.Pos):
+    if isinstance(node, exp.Neg):  # sqlglot drops a unary plus while parsing
         return isinstance(node.this, exp.Literal) and not node.this.is_string
     return isinstance(
         node,
