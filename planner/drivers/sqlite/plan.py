@@ -274,7 +274,7 @@ def _unique_constraint(index: Index) -> str:
 
 
 def column_definition(column: Column, *, inline_pk: bool = False) -> str:
-    """``name type [NOT] NULL [DEFAULT d] [COLLATE c] [PRIMARY KEY AUTOINCREMENT | AS (x) STORED]``."""
+    """``name type [NOT] NULL [DEFAULT d] [COLLATE c] [PRIMARY KEY AUTOINCREMENT | GENERATED …]``."""
     parts = [quote(column.name)]
     if column.type:
         parts.append(column.type)
@@ -287,7 +287,8 @@ def column_definition(column: Column, *, inline_pk: bool = False) -> str:
         parts.append("PRIMARY KEY AUTOINCREMENT")
     elif column.generated is not None:
         kind = "STORED" if column.generated.stored else "VIRTUAL"
-        parts.append(f"AS ({column.generated.expr}) {kind}")
+        # Atlas writes the short ``AS (...)``; the full form reads unambiguously after ``[NOT] NULL``.
+        parts.append(f"GENERATED ALWAYS AS ({column.generated.expr}) {kind}")
     return " ".join(parts)
 
 
