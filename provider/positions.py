@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import sys
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,7 @@ class _SourceIndex:
             if found is None:
                 continue
             path, node = found
-            for statement in node.body:
+            for statement in _same_scope(node.body):
                 targets = (
                     statement.targets
                     if isinstance(statement, ast.Assign)
@@ -103,7 +104,7 @@ class _SourceIndex:
         classes: dict[str, ast.ClassDef] = {}
 
         def collect(body: list[ast.stmt], prefix: str) -> None:
-            for statement in body:
+            for statement in _same_scope(body):
                 if isinstance(statement, ast.ClassDef):
                     qualname = prefix + statement.name
                     classes.setdefault(qualname, statement)
@@ -120,3 +121,14 @@ class _SourceIndex:
         if containing:
             return path.relative_to(max(containing, key=lambda root: len(root.parts))).as_posix()
         return path.as_posix()
+
+
+def _same_scope(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a scope, including those nested in `if`/`try`/`with` blocks (e.g. version guards)."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, ast.If | ast.Try | ast.With | ast.For | ast.While):
+            for field in ("body", "orelse", "finalbody"):
+                yield from _same_scope(getattr(statement, field, []))
+            for handler in getattr(statement, "handlers", []):
+                yield from _same_scope(handler.body)

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.db import models
+
+
+class Post(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    title = models.CharField(max_length=50)
+    body = models.TextField()
+    published_on = models.DateTimeField(null=True, blank=True)
+
+
+class FeedbackOption(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    option = models.CharField(max_length=50)
+
+
+class PostFeedback(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="feedback", on_delete=models.CASCADE)
+    post = models.ForeignKey("Post", related_name="feedback", on_delete=models.CASCADE)
+    option = models.ForeignKey("FeedbackOption", related_name="feedback", on_delete=models.CASCADE)

@@ -1,0 +1,23 @@
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "graticule-provider-tests"
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "graticule.provider",
+    "accounts",
+    "blog",
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("GRATICULE_TEST_DB", str(BASE_DIR / "never-created.sqlite3")),
+    }
+}
