@@ -52,9 +52,11 @@ def inspect(conn: sqlite3.Connection) -> Schema:
     return inspect_schema(conn, "main")
 
 
-def diff(current: sqlite3.Connection, desired: sqlite3.Connection) -> list[Change]:
+def diff(
+    current: sqlite3.Connection, desired: sqlite3.Connection, lazy_fk_targets: bool = DRIVER.lazy_fk_targets
+) -> list[Change]:
     return diff_schemas(
-        inspect(current), inspect(desired), DRIVER.normalizer, lazy_fk_targets=DRIVER.lazy_fk_targets
+        inspect(current), inspect(desired), DRIVER.normalizer, lazy_fk_targets=lazy_fk_targets
     )
 
 
@@ -80,7 +82,9 @@ class Migration:
         return self.conn.execute(query).fetchall()
 
 
-def migrate(current_sql: str, desired_sql: str, rows_sql: str = "") -> Migration:
+def migrate(
+    current_sql: str, desired_sql: str, rows_sql: str = "", lazy_fk_targets: bool = DRIVER.lazy_fk_targets
+) -> Migration:
     """Diff two states built from SQL, apply the plan on the current one, and check that it converged.
 
     Convergence is the product's own verification step: after the plan, inspecting the migrated database
@@ -89,7 +93,7 @@ def migrate(current_sql: str, desired_sql: str, rows_sql: str = "") -> Migration
     conn = connect(current_sql)
     conn.executescript(rows_sql)
     desired = connect(desired_sql)
-    changes = diff(conn, desired)
+    changes = diff(conn, desired, lazy_fk_targets)
     statements = plan_changes(changes)
     apply(conn, statements)
     residual = diff(conn, desired)

@@ -39,7 +39,7 @@ from graticule.planner.schema import (
     Table,
 )
 
-from .helpers import PlainNormalizer
+from .helpers import PlainNormalizer, connect, diff
 
 N = PlainNormalizer()
 
@@ -457,3 +457,42 @@ def test_strict_database_modifies_a_table_before_creating_one_that_references_it
     assert kinds(strict) == [("ModifyTable", "p"), ("AddTable", "child")]
     lazy = diff_schemas(schema(old_p), schema(new_p, child), N, lazy_fk_targets=True)
     assert kinds(lazy) == [("AddTable", "child"), ("ModifyTable", "p")]
+
+
+# ---- with SQLite's inspector and normaliser ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "desired"),
+    [
+        ("CREATE TABLE t (n VARCHAR(200))", "CREATE TABLE t (n varchar(200))"),
+        ("CREATE TABLE t (n integer DEFAULT 0)", "CREATE TABLE t (n integer DEFAULT (0))"),
+        ("CREATE TABLE t (n integer, CHECK (n>0))", "CREATE TABLE t (n integer, CHECK ( N > 0 ))"),
+        (
+            "CREATE TABLE t (n text); CREATE INDEX i ON t (lower(n))",
+            "CREATE TABLE t (n text); CREATE INDEX i ON t (LOWER( n ))",
+        ),
+        (
+            "CREATE TABLE t (a int, b int, UNIQUE (a), UNIQUE (b))",
+            "CREATE TABLE t (a int, b int, UNIQUE (b), UNIQUE (a))",
+        ),
+        (
+            "CREATE TABLE p (id integer PRIMARY KEY); CREATE TABLE c (p_id int REFERENCES p (id))",
+            "CREATE TABLE p (id integer PRIMARY KEY);"
+            "CREATE TABLE c (p_id int, FOREIGN KEY (p_id) REFERENCES p (id))",
+        ),
+    ],
+)
+def test_sqlite_spellings_of_the_same_schema_have_no_changes(current, desired):
+    assert diff(connect(current), connect(desired)) == []
+
+
+def test_sqlite_differences_are_found():
+    current = connect("CREATE TABLE t (n varchar(200), m int DEFAULT 0, CHECK (m > 0))")
+    desired = connect("CREATE TABLE t (n varchar(100), m int DEFAULT 1, CHECK (m > 1))")
+    (modify,) = diff(current, desired)
+    assert [type(c) for c in modify.changes] == [DropCheck, ModifyColumn, ModifyColumn, AddCheck]
+    assert [c.change for c in modify.changes if isinstance(c, ModifyColumn)] == [
+        ColumnChange.TYPE,
+        ColumnChange.DEFAULT,
+    ]

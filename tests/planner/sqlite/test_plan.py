@@ -533,3 +533,105 @@ def test_changed_index_is_dropped_and_created_again():
         "DROP INDEX `t_name`",
         "CREATE INDEX `t_name` ON `t` (`name`, `score`)",
     ]
+
+
+def test_dropping_an_indexed_column_rebuilds_without_its_index():
+    current = (
+        INDEXED.replace("score integer", "score integer, extra int") + "CREATE INDEX t_extra ON t (extra);"
+    )
+    m = migrate(current, INDEXED, "INSERT INTO t VALUES (1, 'a', 5, 6);")
+    assert rebuilt(m)
+    assert m.rows("SELECT id, name, score FROM t") == [(1, "a", 5)]
+    assert m.rows("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name") == [("t_name",)]
+
+
+def test_self_referencing_table_is_rebuilt():
+    current = (
+        "CREATE TABLE node (id integer PRIMARY KEY, parent_id int REFERENCES node (id) ON DELETE CASCADE);"
+    )
+    desired = current.replace("ON DELETE CASCADE", "ON DELETE SET NULL")
+    m = migrate(current, desired, "INSERT INTO node VALUES (1, NULL), (2, 1), (3, 2);")
+    assert m.rows("SELECT id, parent_id FROM node ORDER BY id") == [(1, None), (2, 1), (3, 2)]
+    m.conn.execute("DELETE FROM node WHERE id = 1")
+    assert m.rows("SELECT id, parent_id FROM node ORDER BY id") == [(2, None), (3, 2)]
+
+
+@pytest.mark.parametrize(
+    ("current", "desired"),
+    [
+        (
+            "CREATE TABLE t (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a))",
+            "CREATE TABLE t (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b))",
+        ),
+        (
+            "CREATE TABLE t (a int PRIMARY KEY, b int)",
+            "CREATE TABLE t (a int PRIMARY KEY, b int) WITHOUT ROWID",
+        ),
+        ("CREATE TABLE t (a int PRIMARY KEY, b int)", "CREATE TABLE t (a int PRIMARY KEY, b int) STRICT"),
+        (
+            "CREATE TABLE t (a int, b int, CONSTRAINT pos CHECK (b > 0))",
+            "CREATE TABLE t (a int, b int, CONSTRAINT pos CHECK (b > -1))",
+        ),
+        (
+            "CREATE TABLE t (a int, b int, CONSTRAINT u UNIQUE (a))",
+            "CREATE TABLE t (a int, b int, CONSTRAINT u UNIQUE (a, b))",
+        ),
+        ("CREATE TABLE t (a int, b int)", "CREATE TABLE t (a int, b int COLLATE NOCASE)"),
+        (
+            "CREATE TABLE t (a integer PRIMARY KEY, b int)",
+            "CREATE TABLE t (a integer PRIMARY KEY AUTOINCREMENT, b int)",
+        ),
+    ],
+)
+def test_table_level_rebuilds_keep_rows(current, desired):
+    m = migrate(current, desired, "INSERT INTO t (a, b) VALUES (1, 10), (2, 20);")
+    assert rebuilt(m)
+    assert m.rows("SELECT a, b FROM t ORDER BY a") == [(1, 10), (2, 20)]
+
+
+def test_named_foreign_key_and_several_rebuilds_in_one_plan():
+    desired = POLLS.replace('"votes" integer NOT NULL', '"votes" bigint NOT NULL').replace(
+        '"pub_date" datetime NOT NULL', '"pub_date" date NOT NULL'
+    )
+    desired = desired.replace(
+        'REFERENCES "polls_question" ("id") ON DELETE CASCADE',
+        'CONSTRAINT "choice_question" REFERENCES "polls_question" ("id") ON DELETE CASCADE',
+    )
+    m = migrate(POLLS, desired, POLLS_ROWS)
+    sql = [s.sql() for s in m.statements]
+    assert sql.count("PRAGMA foreign_keys = off") == 1
+    assert sum(s.startswith("CREATE TABLE `new_") for s in sql) == 2
+    assert m.rows(CHOICES) == [(1, "a", 3, 1), (2, "b", 0, 1), (3, "c", 7, 2)]
+
+
+def test_app_evolution_with_drops_adds_and_modifies_together():
+    desired = """
+    CREATE TABLE "polls_question" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+        "question_text" varchar(300) NOT NULL, "pub_date" datetime NOT NULL,
+        "author_id" integer NULL REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED);
+    CREATE TABLE "auth_user" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+        "username" varchar(150) NOT NULL UNIQUE);
+    CREATE INDEX "polls_question_author_id" ON "polls_question" ("author_id");
+    """
+    m = migrate(POLLS, desired, POLLS_ROWS)
+    comments = [s.comment for s in m.statements]
+    assert comments.index('Drop "polls_choice" table') < comments.index('Create "auth_user" table')
+    assert comments.index('Create "auth_user" table') < comments.index('Create "new_polls_question" table')
+    assert m.rows("SELECT id, question_text FROM polls_question ORDER BY id") == [(1, "What?"), (2, "Why?")]
+
+
+@pytest.mark.parametrize("lazy", [True, False])
+def test_strict_and_lazy_orderings_both_run_on_sqlite(lazy):
+    current = """
+    CREATE TABLE gone (id integer PRIMARY KEY);
+    CREATE TABLE k (id integer PRIMARY KEY, gone_id integer REFERENCES gone (id));
+    """
+    desired = """
+    CREATE TABLE a (id integer PRIMARY KEY, b_id integer REFERENCES b (id));
+    CREATE TABLE b (id integer PRIMARY KEY, a_id integer REFERENCES a (id));
+    CREATE TABLE k (id integer PRIMARY KEY, gone_id integer, a_id integer REFERENCES a (id));
+    """
+    m = migrate(
+        current, desired, "INSERT INTO gone VALUES (1); INSERT INTO k VALUES (5, 1);", lazy_fk_targets=lazy
+    )
+    assert m.rows("SELECT id, gone_id FROM k") == [(5, 1)]
