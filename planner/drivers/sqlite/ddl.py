@@ -12,6 +12,8 @@ nothing the model holds are dropped. Clauses the model cannot represent are refu
 
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -88,6 +90,7 @@ def is_literal(node: exp.Expression) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def render_default(text: str | None) -> str | None:
     """A column default, ready to follow ``DEFAULT``: literals bare, other expressions in one pair of parens.
 
@@ -157,6 +160,15 @@ class TableClauses:
     strict: bool = False
 
 
+def read_create_table(sql: str, table: str) -> TableClauses:
+    """Read the clauses of a stored ``CREATE TABLE`` statement.
+
+    Cached by statement text: one diff reads the same unchanged tables several times (current state, desired
+    state, verification). Each caller gets its own copy, free to keep in a model that others may change.
+    """
+    return copy.deepcopy(_read_create_table(sql, table))
+
+
 # Words that end a column's type and start its first constraint (SQLite's ``columnconstraint`` grammar).
 _COLUMN_CONSTRAINT_WORDS = {
     "CONSTRAINT",
@@ -171,12 +183,14 @@ _COLUMN_CONSTRAINT_WORDS = {
     "GENERATED",
     "AS",
 }
+# Column clauses whose content only the text holds. A column without any (``"x" integer NOT NULL``,
+# ``DEFAULT 0``, ``PRIMARY KEY``) is fully described by the pragmas and is not parsed at all.
+_TEXT_ONLY_WORDS = {"CONSTRAINT", "UNIQUE", "CHECK", "COLLATE", "REFERENCES", "GENERATED", "AS"}
 _TABLE_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
-_TYPE_PLACEHOLDER = "T"
 
 
-def read_create_table(sql: str, table: str) -> TableClauses:
-    """Read the clauses of a stored ``CREATE TABLE`` statement."""
+@functools.lru_cache(maxsize=4096)
+def _read_create_table(sql: str, table: str) -> TableClauses:
     tokens = _tokenize(sql, table)
     open_at = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.L_PAREN), None)
     if open_at is None:
@@ -186,11 +200,18 @@ def read_create_table(sql: str, table: str) -> TableClauses:
     for word in (_word(t) for t in tokens[close_at + 1 :]):
         clauses.without_rowid |= word == "ROWID"
         clauses.strict |= word == "STRICT"
-    definitions = [
-        _reshape_definition(sql, part, table) for part in _split_commas(tokens[open_at + 1 : close_at])
-    ]
+    body: list[Token] = []
+    for definition in _split_commas(tokens[open_at + 1 : close_at]):
+        reshaped = _reshape_definition(definition, table, clauses)
+        if reshaped:
+            body += [Token(TokenType.COMMA, ","), *reshaped] if body else reshaped
+    if not body:
+        return clauses
+    # The reshaped tokens go to the parser as they are: no text to build, nothing to tokenize twice.
+    head = [Token(TokenType.CREATE, "CREATE"), Token(TokenType.TABLE, "TABLE"), Token(TokenType.VAR, "t")]
+    statement = [*head, Token(TokenType.L_PAREN, "("), *body, Token(TokenType.R_PAREN, ")")]
     try:
-        create = sqlglot.parse_one(f"CREATE TABLE t ({', '.join(definitions)})", dialect=DIALECT)
+        (create,) = DIALECT.parser().parse(statement, sql)
     except (ParseError, TokenError) as e:
         raise UnreadableDDLError(f'cannot read the definition of table "{table}": {e}') from None
     for node in create.this.expressions:
@@ -213,11 +234,6 @@ def _word(token: Token) -> str | None:
     if token.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
         return None
     return token.text.split()[0].upper() if token.text.strip() else None
-
-
-def _text(sql: str, tokens: list[Token]) -> str:
-    """The source text of tokens (quotes included), joined by single spaces."""
-    return " ".join(sql[t.start : t.end + 1] for t in tokens)
 
 
 def _matching_paren(tokens: list[Token], open_at: int) -> int:
@@ -244,18 +260,24 @@ def _split_commas(tokens: list[Token]) -> list[list[Token]]:
     return [p for p in parts if p]
 
 
-def _reshape_definition(sql: str, tokens: list[Token], table: str) -> str:
-    """One column or table constraint, reshaped so that sqlglot can parse it without losing meaning."""
+def _reshape_definition(tokens: list[Token], table: str, clauses: TableClauses) -> list[Token]:
+    """One column or table constraint, reshaped so that sqlglot can parse it without losing meaning; empty
+    when the column holds nothing the pragmas do not already report."""
     if _word(tokens[0]) in _TABLE_CONSTRAINT_WORDS:
-        return _text(sql, _drop_unmodelled_clauses(tokens, table, table_constraint=True))
+        return _drop_unmodelled_clauses(tokens, table, table_constraint=True)
     type_end = 1
     while type_end < len(tokens) and _word(tokens[type_end]) not in _COLUMN_CONSTRAINT_WORDS:
         if tokens[type_end].token_type == TokenType.L_PAREN:
             type_end = _matching_paren(tokens, type_end) + 1
             break
         type_end += 1
-    rest = _drop_unmodelled_clauses(tokens[type_end:], table, table_constraint=False)
-    return " ".join(filter(None, [_text(sql, tokens[:1]), _TYPE_PLACEHOLDER, _text(sql, rest)]))
+    constraints = _drop_unmodelled_clauses(tokens[type_end:], table, table_constraint=False)
+    words = {_word(t) for t in constraints}
+    clauses.autoincrement |= "AUTOINCREMENT" in words
+    if not words & _TEXT_ONLY_WORDS:
+        return []
+    # The declared type (which the pragma reports exactly) becomes a placeholder sqlglot always accepts.
+    return [tokens[0], Token(TokenType.VAR, "T"), *constraints]
 
 
 def _drop_unmodelled_clauses(tokens: list[Token], table: str, *, table_constraint: bool) -> list[Token]:
@@ -360,7 +382,12 @@ class IndexClauses:
 
 
 def read_create_index(sql: str, index: str) -> IndexClauses:
-    """Read the key parts and WHERE clause of a stored ``CREATE INDEX`` statement."""
+    """Read the key parts and WHERE clause of a stored ``CREATE INDEX`` statement (cached like tables)."""
+    return copy.deepcopy(_read_create_index(sql, index))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_create_index(sql: str, index: str) -> IndexClauses:
     try:
         create = sqlglot.parse_one(sql, dialect=DIALECT)
     except (ParseError, TokenError) as e:

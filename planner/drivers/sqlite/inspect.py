@@ -285,10 +285,13 @@ def _same_key(a: list[str], b: list[str]) -> bool:
 
 
 def _resolve_implicit_ref_columns(tables: list[Table]) -> None:
-    """``REFERENCES parent`` without columns means the parent's primary key; spell it out when known."""
+    """``REFERENCES parent`` without columns means the parent's primary key; spell it out when that is
+    unambiguous. A key whose column count does not match stays as written: SQLite accepts it until rows are
+    written, and spelling it out would turn it into DDL that SQLite refuses."""
     by_name = {table.name.lower(): table for table in tables}
     for table in tables:
         for fk in table.foreign_keys:
             parent = by_name.get(fk.ref_table.lower())
-            if not fk.ref_columns and parent is not None and parent.primary_key is not None:
-                fk.ref_columns = list(parent.primary_key.columns)
+            key = parent.primary_key if parent is not None else None
+            if not fk.ref_columns and key is not None and len(key.columns) == len(fk.columns):
+                fk.ref_columns = list(key.columns)

@@ -16,6 +16,7 @@ not certain: a spurious difference costs a needless table rebuild, a spurious eq
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sqlglot import exp
@@ -42,6 +43,9 @@ def type_key(declared: str) -> str:
     return re.sub(r"\s*([(),])\s*", r"\1", " ".join(declared.lower().split()))
 
 
+# The diff asks for the same keys again and again (every column, in every comparison): the keys are pure
+# functions of the text, so they are computed once.
+@functools.lru_cache(maxsize=8192)
 def default_key(default: str | None) -> str | None:
     if default is None:
         return None
@@ -86,6 +90,7 @@ def _number(text: str) -> str:
     return f"integer:{value}"
 
 
+@functools.lru_cache(maxsize=8192)
 def expr_key(sql: str) -> str:
     return _canonical(parse_expression(sql).copy()).sql(dialect=DIALECT)
 

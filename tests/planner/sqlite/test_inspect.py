@@ -365,6 +365,16 @@ def test_foreign_key_to_a_missing_table_keeps_what_was_written(conn):
     assert [(fk.ref_table, fk.ref_columns) for fk in t.foreign_keys] == [("gone", ["id"]), ("gone", [])]
 
 
+def test_implicit_reference_to_a_composite_key_is_not_spelled_out(conn):
+    tables = inspect(
+        conn, "CREATE TABLE p (a int, b int, PRIMARY KEY (a, b)); CREATE TABLE t (x int REFERENCES p)"
+    )
+
+    # One column cannot reference a two-column key: SQLite accepts the DDL until rows are written, and
+    # `REFERENCES p (a, b)` would be DDL it refuses. The model keeps what was written.
+    assert tables[1].foreign_keys[0].ref_columns == []
+
+
 def test_self_reference(conn):
     t = table(conn, "CREATE TABLE node (id integer PRIMARY KEY, parent_id int REFERENCES node (id))")
 
@@ -427,6 +437,19 @@ def test_other_schemas(conn):
     assert [t.name for t in inspect_schema(conn, "temp").tables] == ["tt"]
     assert inspect_schema(conn, "other").name == "other"
     assert [t.name for t in inspect_schema(conn).tables] == ["m"]
+
+
+def test_each_inspection_returns_its_own_objects(conn):
+    conn.execute("CREATE TABLE t (a int CHECK (a > 0) REFERENCES p (a), b int UNIQUE)")
+    first = inspect_schema(conn)
+    first.tables[0].checks[0].expr = "changed"
+    first.tables[0].checks.append(Check(name="x", expr="1"))
+    first.tables[0].foreign_keys[0].columns.append("b")
+
+    second = inspect_schema(conn).tables[0]
+
+    assert second.checks == [Check(name=None, expr="a > 0")]
+    assert second.foreign_keys[0].columns == ["a"]
 
 
 def test_empty_database(conn):
