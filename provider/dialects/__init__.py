@@ -12,6 +12,7 @@ __all__ = ["DIALECTS", "Dialect", "Realised", "get_dialect"]
 # name -> "module:class"; imported lazily so a dialect's driver is only needed when that dialect is used.
 DIALECTS: dict[str, str] = {
     "sqlite": "sqlite:SQLite",
+    "mssql": "mssql:MSSQL",
 }
 
 
