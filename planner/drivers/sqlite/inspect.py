@@ -209,9 +209,7 @@ def _build_indexes(table: Table, catalog: _Catalog, clauses: TableClauses) -> li
                 index.parts.append(IndexPart(expr=key.expr, desc=bool(desc), collation=key.collation))
             else:
                 part_collation = _key_collation(table, column, collation)
-                index.parts.append(
-                    IndexPart(column=column or "rowid", desc=bool(desc), collation=part_collation)
-                )
+                index.parts.append(IndexPart(column=column, desc=bool(desc), collation=part_collation))
         if origin == "u":
             index.constraint = True
             order = _claim_unique_clause(index, unmatched_uniques)

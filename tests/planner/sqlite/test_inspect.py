@@ -305,11 +305,13 @@ def test_created_indexes_unique_partial_expression_desc_collation(conn):
         "CREATE UNIQUE INDEX t_a ON t (a);"
         "CREATE INDEX t_partial ON t (a) WHERE a > 0 AND (b IS NOT NULL);"
         'CREATE INDEX t_expr ON t (lower("b") DESC, a + 1, (b || c) COLLATE rtrim);'
-        "CREATE INDEX t_desc ON t (a DESC, b COLLATE nocase, c COLLATE NOCASE, c COLLATE binary);",
+        "CREATE INDEX t_desc ON t (a DESC, b COLLATE nocase, c COLLATE NOCASE, c COLLATE binary);"
+        "CREATE INDEX t_paren ON t ((a));",
     )
 
     by_name = {i.name: i for i in t.indexes}
-    assert [i.name for i in t.indexes] == ["t_a", "t_desc", "t_expr", "t_partial"]
+    assert [i.name for i in t.indexes] == ["t_a", "t_desc", "t_expr", "t_paren", "t_partial"]
+    assert by_name["t_paren"].parts == [IndexPart(column="a")]  # SQLite keys (a) as the column
     assert by_name["t_a"] == Index(name="t_a", parts=[IndexPart(column="a")], unique=True)
     assert by_name["t_partial"].predicate == "a > 0 AND (NOT b IS NULL)"
     assert by_name["t_partial"].unique is False and by_name["t_partial"].constraint is False
