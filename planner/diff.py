@@ -285,134 +285,181 @@ class _Node:
     """Nodes that must run before this one."""
 
 
+class _Graph:
+    def __init__(self) -> None:
+        self.nodes: list[_Node] = []
+
+    def add(self, change: Change, phase: int, table: str) -> _Node:
+        node = _Node(change, phase, table, len(self.nodes))
+        self.nodes.append(node)
+        return node
+
+
 def _order(
     dropped: list[Table], added: list[Table], modified: list[ModifyTable], lazy_fk_targets: bool
 ) -> list[Change]:
-    dropped_names = {t.name for t in dropped}
-    added_names = {t.name for t in added}
-    modified_names = {m.new.name for m in modified}
-    nodes: list[_Node] = []
+    graph = _Graph()
+    drops = _drop_nodes(graph, dropped, lazy_fk_targets)
+    adds = _add_nodes(graph, added, lazy_fk_targets)
+    if lazy_fk_targets:
+        _whole_modify_nodes(graph, modified, drops)
+    else:
+        _split_modify_nodes(graph, modified, drops, adds, added)
+    return [n.change for n in _toposort(graph.nodes)]
 
-    def node(change: Change, phase: int, table: str) -> _Node:
-        n = _Node(change, phase, table, len(nodes))
-        nodes.append(n)
-        return n
 
-    # Foreign keys that close a cycle among dropped (or among added) tables. Their order edge is ignored; a
-    # lazy database keeps them inline, a strict one drops them before the drops and adds them after creation.
-    cut_drop = _cycle_cutting_fks(dropped, dropped_names, reverse=True)
-    cut_add = _cycle_cutting_fks(added, added_names, reverse=False)
+def _drop_nodes(graph: _Graph, dropped: list[Table], lazy_fk_targets: bool) -> dict[str, _Node]:
+    """Drops: a referencing table goes before the table it references.
 
-    # Drops: a referencing table goes before the table it references.
+    A foreign key closing a cycle among dropped tables gets no order edge; a lazy database drops the cycle as
+    it is, a strict one first drops that foreign key on its own.
+    """
+    names = {t.name for t in dropped}
+    cut = _cycle_cutting_fks(dropped, names, reverse=True)
     drops: dict[str, _Node] = {}
     detached: list[tuple[_Node, ForeignKey]] = []
     for table in dropped:
-        cut = [fk for fk in table.foreign_keys if id(fk) in cut_drop]
-        if cut and not lazy_fk_targets:
-            kept = _without_fks(table, cut)
-            detach = node(
-                ModifyTable(table, kept, [DropForeignKey(fk) for fk in cut]), _DETACH_FKS, table.name
+        cycle_fks = [fk for fk in table.foreign_keys if id(fk) in cut]
+        if cycle_fks and not lazy_fk_targets:
+            kept = _without_fks(table, cycle_fks)
+            detach = graph.add(
+                ModifyTable(table, kept, [DropForeignKey(fk) for fk in cycle_fks]), _DETACH_FKS, table.name
             )
-            detached += [(detach, fk) for fk in cut]
-            drops[table.name] = node(DropTable(kept), _DROP, table.name)
+            detached += [(detach, fk) for fk in cycle_fks]
+            drops[table.name] = graph.add(DropTable(kept), _DROP, table.name)
             drops[table.name].after.append(detach)
         else:
-            drops[table.name] = node(DropTable(table), _DROP, table.name)
+            drops[table.name] = graph.add(DropTable(table), _DROP, table.name)
     for table in dropped:
-        for fk in table.foreign_keys:
-            if fk.ref_table in dropped_names and fk.ref_table != table.name and id(fk) not in cut_drop:
-                drops[fk.ref_table].after.append(drops[table.name])
+        for fk in _fks_between(table, names, cut):
+            drops[fk.ref_table].after.append(drops[table.name])
     for detach, fk in detached:
         drops[fk.ref_table].after.append(detach)
+    return drops
 
-    # Adds: a referenced table is created first.
+
+def _add_nodes(graph: _Graph, added: list[Table], lazy_fk_targets: bool) -> dict[str, _Node]:
+    """Creates: a referenced table is created first.
+
+    A foreign key closing a cycle among created tables gets no order edge; a lazy database keeps it inline, a
+    strict one adds it with a later modification, once every table of the cycle exists.
+    """
+    names = {t.name for t in added}
+    cut = _cycle_cutting_fks(added, names, reverse=False)
     adds: dict[str, _Node] = {}
     attached: list[tuple[_Node, ForeignKey]] = []
     for table in added:
-        cut = [fk for fk in table.foreign_keys if id(fk) in cut_add]
-        if cut and not lazy_fk_targets:
-            partial = _without_fks(table, cut)
-            adds[table.name] = node(AddTable(partial), _ADD, table.name)
-            attach = node(
-                ModifyTable(partial, table, [AddForeignKey(fk) for fk in cut]), _ATTACH_FKS, table.name
+        cycle_fks = [fk for fk in table.foreign_keys if id(fk) in cut]
+        if cycle_fks and not lazy_fk_targets:
+            partial = _without_fks(table, cycle_fks)
+            adds[table.name] = graph.add(AddTable(partial), _ADD, table.name)
+            attach = graph.add(
+                ModifyTable(partial, table, [AddForeignKey(fk) for fk in cycle_fks]), _ATTACH_FKS, table.name
             )
             attach.after.append(adds[table.name])
-            attached += [(attach, fk) for fk in cut]
+            attached += [(attach, fk) for fk in cycle_fks]
         else:
-            adds[table.name] = node(AddTable(table), _ADD, table.name)
+            adds[table.name] = graph.add(AddTable(table), _ADD, table.name)
     for table in added:
-        for fk in table.foreign_keys:
-            if fk.ref_table in added_names and fk.ref_table != table.name and id(fk) not in cut_add:
-                adds[table.name].after.append(adds[fk.ref_table])
+        for fk in _fks_between(table, names, cut):
+            adds[table.name].after.append(adds[fk.ref_table])
     for attach, fk in attached:
         attach.after.append(adds[fk.ref_table])
+    return adds
 
-    # Modifies: the part dropping foreign keys to dropped tables runs before the drops. On a strict database
-    # the table's other changes run before the creation of tables referencing it (a new foreign key may need
-    # its new unique key), and its new foreign keys to other new or changed tables run after those.
-    main_parts: dict[str, _Node] = {}
-    fk_parts: list[tuple[_Node, list[AddForeignKey]]] = []
+
+def _fks_between(table: Table, names: set[str], cut: set[int]) -> list[ForeignKey]:
+    """The foreign keys of ``table`` to other tables among ``names`` that order the plan (uncut ones)."""
+    return [
+        fk
+        for fk in table.foreign_keys
+        if fk.ref_table in names and fk.ref_table != table.name and id(fk) not in cut
+    ]
+
+
+def _fk_drops_to(modify: ModifyTable, drops: dict[str, _Node]) -> list[DropForeignKey]:
+    """The foreign keys a modification drops that reference a table being dropped: they must go first."""
+    return [
+        c
+        for c in modify.changes
+        if isinstance(c, DropForeignKey)
+        and c.foreign_key.ref_table in drops
+        and c.foreign_key.ref_table != modify.new.name
+    ]
+
+
+def _whole_modify_nodes(graph: _Graph, modified: list[ModifyTable], drops: dict[str, _Node]) -> None:
+    """Lazy database: a modification stays one piece (on SQLite each piece would be a table rebuild). One that
+    drops a foreign key to a dropped table runs before the drops, every other one after the creates."""
+    for modify in modified:
+        early = _fk_drops_to(modify, drops)
+        node = graph.add(modify, _DETACH_FKS if early else _MODIFY, modify.new.name)
+        for c in early:
+            drops[c.foreign_key.ref_table].after.append(node)
+
+
+def _split_modify_nodes(
+    graph: _Graph,
+    modified: list[ModifyTable],
+    drops: dict[str, _Node],
+    adds: dict[str, _Node],
+    added: list[Table],
+) -> None:
+    """Strict database: a modification is cut where its parts must run at different times.
+
+    Drops of foreign keys to dropped tables run before the drops. The rest runs before the creation of tables
+    that reference this one (a new foreign key may need the new unique key), and the new foreign keys to
+    other created or modified tables run after those.
+    """
+    targets = set(adds) | {m.new.name for m in modified}
+    mains: dict[str, _Node] = {}
+    lates: list[tuple[_Node, list[AddForeignKey]]] = []
     for modify in modified:
         name = modify.new.name
-        early = [
-            c
-            for c in modify.changes
-            if isinstance(c, DropForeignKey)
-            and c.foreign_key.ref_table in dropped_names
-            and c.foreign_key.ref_table != name
-        ]
-        if lazy_fk_targets:
-            whole = node(modify, _DETACH_FKS if early else _MODIFY, name)
-            for c in early:
-                drops[c.foreign_key.ref_table].after.append(whole)
-            continue
+        early = _fk_drops_to(modify, drops)
         late = [
             c
             for c in modify.changes
             if isinstance(c, AddForeignKey)
             and c.foreign_key.ref_table != name
-            and c.foreign_key.ref_table in added_names | modified_names
+            and c.foreign_key.ref_table in targets
         ]
-        for part, phase, kind in _split(modify, early, late):
-            n = node(part, phase, name)
-            if kind == "early":
-                for c in early:
-                    drops[c.foreign_key.ref_table].after.append(n)
-            elif kind == "main":
-                main_parts[name] = n
-            else:
-                fk_parts.append((n, late))
-    if not lazy_fk_targets:
-        for table in added:
-            for fk in table.foreign_keys:
-                if fk.ref_table in main_parts:
-                    adds[table.name].after.append(main_parts[fk.ref_table])
-        for n, late in fk_parts:
-            for c in late:
-                ref = c.foreign_key.ref_table
-                n.after += [x for x in (adds.get(ref), main_parts.get(ref)) if x is not None]
-            if n.table in main_parts:
-                n.after.append(main_parts[n.table])
-    return [n.change for n in _toposort(nodes)]
+        early_part, main_part, late_part = _split(modify, early, late)
+        previous = None
+        if early_part is not None:
+            previous = graph.add(early_part, _DETACH_FKS, name)
+            for c in early:
+                drops[c.foreign_key.ref_table].after.append(previous)
+        if main_part is not None:
+            mains[name] = graph.add(main_part, _MODIFY, name)
+            mains[name].after += [previous] if previous else []
+            previous = mains[name]
+        if late_part is not None:
+            node = graph.add(late_part, _ATTACH_FKS, name)
+            node.after += [previous] if previous else []
+            lates.append((node, late))
+    for table in added:
+        adds[table.name].after += [mains[fk.ref_table] for fk in table.foreign_keys if fk.ref_table in mains]
+    for node, late in lates:
+        for c in late:
+            ref = c.foreign_key.ref_table
+            node.after += [x for x in (adds.get(ref), mains.get(ref)) if x is not None]
 
 
 def _split(
     modify: ModifyTable, early: list[DropForeignKey], late: list[AddForeignKey]
-) -> list[tuple[ModifyTable, int, str]]:
-    """Cut a table modification into up to three consecutive ones, each with its exact before/after state."""
-    early_ids = {id(c) for c in early}
-    late_ids = {id(c) for c in late}
-    main = [c for c in modify.changes if id(c) not in early_ids | late_ids]
+) -> tuple[ModifyTable | None, ModifyTable | None, ModifyTable | None]:
+    """Cut a modification into up to three consecutive ones (None where a part is empty), each going from the
+    exact state the previous one left to the state the next one expects."""
+    moved = {id(c) for c in [*early, *late]}
+    main = [c for c in modify.changes if id(c) not in moved]
     after_early = _without_fks(modify.old, [c.foreign_key for c in early])
     before_late = _without_fks(modify.new, [c.foreign_key for c in late])
-    parts = []
-    if early:
-        parts.append((ModifyTable(modify.old, after_early, list(early)), _DETACH_FKS, "early"))
-    if main:
-        parts.append((ModifyTable(after_early, before_late, main), _MODIFY, "main"))
-    if late:
-        parts.append((ModifyTable(before_late, modify.new, list(late)), _ATTACH_FKS, "late"))
-    return parts
+    return (
+        ModifyTable(modify.old, after_early, list(early)) if early else None,
+        ModifyTable(after_early, before_late, main) if main else None,
+        ModifyTable(before_late, modify.new, list(late)) if late else None,
+    )
 
 
 def _without_fks(table: Table, fks: list[ForeignKey]) -> Table:
