@@ -1,0 +1,327 @@
+"""Loading atlas.hcl: the seed config from Atlas's Django guide, envs, variables, locals, data sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graticule.hcl import ConfigError, ExternalSchema, load_config, load_config_text
+
+# Atlas's Django guide config, verbatim but for the program, which runs graticule's provider.
+SEED_CONFIG = """\
+data "external_schema" "django" {
+  program = [
+    "graticule-django", "--settings", "mysite.settings",
+    "--dialect", "sqlite" // mariadb | postgresql | sqlite | mssql
+
+    // if you want to only load a subset of your app models, you can specify the apps by adding
+    // "--apps", "app1", "app2", "app3"
+  ]
+}
+
+env "django" {
+  src = data.external_schema.django.url
+  dev = "docker://mysql/8/dev"
+  migration {
+    dir = "file://migrations"
+  }
+  format {
+    migrate {
+      diff = "{{ sql . \\"  \\" }}"
+    }
+  }
+}
+"""
+
+
+def load(text: str, env: str | None = "dev", **variables: str | list[str]):
+    return load_config_text(text, "atlas.hcl", env, variables)
+
+
+def config_error(text: str, env: str | None = "dev", **variables: str | list[str]) -> str:
+    with pytest.raises(ConfigError) as info:
+        load(text, env, **variables)
+    return str(info.value)
+
+
+def test_seed_config_loads(tmp_path: Path) -> None:
+    path = tmp_path / "atlas.hcl"
+    path.write_text(SEED_CONFIG)
+    config = load_config(str(path), "django", {})
+    env = config.env
+    assert env is not None
+    assert env.name == "django"
+    assert env.src == ["external_schema://django"]
+    assert env.dev == "docker://mysql/8/dev"
+    assert env.migration_dir == "file://migrations"
+    assert env.migration_format == "atlas"
+    assert env.diff_format == '{{ sql . "  " }}'
+    assert config.external_schemas == {
+        "django": ExternalSchema(
+            "django", ["graticule-django", "--settings", "mysite.settings", "--dialect", "sqlite"]
+        )
+    }
+    assert config.external_schemas["django"].url == "external_schema://django"
+
+
+def test_missing_env() -> None:
+    assert config_error(SEED_CONFIG, "prod") == 'env "prod" not defined in config file'
+
+
+def test_no_env_selected_still_loads_data_sources() -> None:
+    config = load(SEED_CONFIG, None)
+    assert config.env is None
+    assert list(config.external_schemas) == ["django"]
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(str(tmp_path / "atlas.hcl"), "dev", {})
+
+
+def test_external_schema_working_dir_and_program_type() -> None:
+    config = load(
+        'data "external_schema" "app" {\n  program = ["python", "x.py"]\n  working_dir = "src"\n}\n', None
+    )
+    assert config.external_schemas["app"] == ExternalSchema("app", ["python", "x.py"], "src")
+    message = config_error('data "external_schema" "app" {\n  program = "python x.py"\n}\n', None)
+    assert message == 'atlas.hcl:2:3: "program" must be a list of strings, got string'
+
+
+def test_env_fields_and_unknown_attributes_kept() -> None:
+    config = load(
+        """
+env "dev" {
+  url     = "sqlite://file.db"
+  dev     = "sqlite://dev?mode=memory"
+  src     = ["file://schema.sql", "file://extra.sql"]
+  schemas = ["main"]
+  tenant  = "acme"
+  migration {
+    dir              = "file://migrations"
+    revisions_schema = "atlas"
+    exec_order       = "linear-skip"
+  }
+  format {
+    migrate {
+      diff  = "{{ sql . }}"
+      apply = "{{ json . }}"
+    }
+    schema {
+      inspect = "{{ sql . }}"
+    }
+  }
+  test {
+    schema {
+      src = ["x.test.hcl"]
+    }
+  }
+}
+"""
+    )
+    env = config.env
+    assert env is not None
+    assert (env.url, env.dev, env.src, env.schemas) == (
+        "sqlite://file.db",
+        "sqlite://dev?mode=memory",
+        ["file://schema.sql", "file://extra.sql"],
+        ["main"],
+    )
+    assert env.attrs == {"tenant": "acme"}
+    assert env.migration.revisions_schema == "atlas"
+    assert env.migration.exec_order == "linear-skip"
+    assert env.format.migrate == {"diff": "{{ sql . }}", "apply": "{{ json . }}"}
+    assert env.format.schema == {"inspect": "{{ sql . }}"}
+    assert env.blocks == {"test": {"schema": {"src": ["x.test.hcl"]}}}
+
+
+def test_top_level_lint_and_diff_are_inherited() -> None:
+    config = load(
+        """
+lint {
+  destructive {
+    error = true
+  }
+  latest = 1
+}
+diff {
+  skip {
+    drop_table = true
+  }
+}
+env "dev" {
+  lint {
+    latest = 3
+    data_depend {
+      error = false
+    }
+  }
+}
+"""
+    )
+    env = config.env
+    assert env is not None
+    assert env.lint == {"destructive": {"error": True}, "latest": 3, "data_depend": {"error": False}}
+    assert env.diff == {"skip": {"drop_table": True}}
+
+
+def test_unlabeled_env_matches_atlas_env() -> None:
+    text = 'env {\n  name = atlas.env\n  url  = "sqlite://${atlas.env}.db"\n}\n'
+    env = load(text, "staging").env
+    assert env is not None
+    assert (env.name, env.url) == ("staging", "sqlite://staging.db")
+
+
+def test_several_envs_pick_the_named_one() -> None:
+    text = 'env "a" {\n  url = "sqlite://a"\n}\nenv "b" {\n  url = "sqlite://b"\n  broken = nope()\n}\n'
+    env = load(text, "a").env
+    assert env is not None and env.url == "sqlite://a"  # env "b" is not evaluated
+
+
+def test_migration_format_other_than_atlas() -> None:
+    text = 'env "dev" {\n  migration {\n    dir    = "file://m"\n    format = "golang-migrate"\n  }\n}\n'
+    assert config_error(text) == (
+        'atlas.hcl:4:5: migration format "golang-migrate" is not supported: graticule reads and writes '
+        "the atlas format only"
+    )
+    bare = 'env "dev" {\n  migration {\n    format = flyway\n  }\n}\n'
+    assert config_error(bare) == 'atlas.hcl:3:14: unknown variable "flyway"'  # a bare word is a reference
+
+
+def test_wrong_types_are_located() -> None:
+    assert config_error('env "dev" {\n  dev = 5\n}\n') == 'atlas.hcl:2:3: "dev" must be a string, got number'
+    assert config_error('env "dev" {\n  src = [1]\n}\n') == (
+        'atlas.hcl:2:3: "src" must be a string or a list of strings, got list'
+    )
+
+
+def test_variables_defaults_and_inputs() -> None:
+    text = """
+variable "db" {
+  type    = string
+  default = "app"
+}
+variable "port" {
+  type    = number
+  default = 5432
+}
+variable "schemas" {
+  type    = list(string)
+  default = []
+}
+variable "debug" {
+  type    = bool
+  default = false
+}
+env "dev" {
+  url     = "postgres://localhost:${var.port}/${var.db}?debug=${var.debug}"
+  schemas = var.schemas
+}
+"""
+    env = load(text).env
+    assert env is not None
+    assert env.url == "postgres://localhost:5432/app?debug=false"
+    assert env.schemas == []
+    overridden = load(text, db="other", port="6543", schemas=["a", "b"], debug="true")
+    assert overridden.variables == {"db": "other", "port": 6543, "schemas": ["a", "b"], "debug": True}
+    # One value for a list variable becomes a one-element list.
+    assert load(text, schemas="solo").variables["schemas"] == ["solo"]
+
+
+def test_required_variable() -> None:
+    text = 'variable "token" {\n  type = string\n}\nenv "dev" {\n  url = var.token\n}\n'
+    assert config_error(text) == 'atlas.hcl:1:1: missing value for required variable "token"'
+    env = load(text, token="t").env
+    assert env is not None and env.url == "t"
+
+
+def test_invalid_variable_values_and_types() -> None:
+    text = 'variable "port" {\n  type = number\n}\n'
+    assert config_error(text, port="abc") == "atlas.hcl:1:1: variable \"port\": expected a number, got 'abc'"
+    assert config_error('variable "x" {\n  type = strnig\n}\n').startswith(
+        "atlas.hcl:2:10: invalid variable type"
+    )
+    assert config_error('variable "x" {\n  default = 1\n}\n').startswith(
+        'atlas.hcl:1:1: variable "x" needs a type'
+    )
+
+
+def test_undeclared_variable_reference() -> None:
+    assert (
+        config_error('env "dev" {\n  url = var.nope\n}\n') == 'atlas.hcl:2:12: undeclared variable "var.nope"'
+    )
+
+
+def test_locals_in_any_order_and_lazily() -> None:
+    text = """
+locals {
+  url = "${local.scheme}://${local.host}"
+}
+locals {
+  scheme = "mysql"
+  host   = "db:${var.port}"
+  unused = nope_not_evaluated()
+}
+variable "port" {
+  type    = number
+  default = 3306
+}
+env "dev" {
+  url = local.url
+}
+"""
+    env = load(text).env
+    assert env is not None and env.url == "mysql://db:3306"
+
+
+def test_local_cycle_names_the_path() -> None:
+    text = 'locals {\n  a = local.b\n  b = local.a\n}\nenv "dev" {\n  url = local.a\n}\n'
+    assert config_error(text) == "atlas.hcl:2:3: reference cycle: local.a -> local.b -> local.a"
+
+
+def test_unknown_local_and_data_source() -> None:
+    assert (
+        config_error('env "dev" {\n  url = local.x\n}\n') == 'atlas.hcl:2:14: undefined local value "local.x"'
+    )
+    text = (
+        'data "external_schema" "a" {\n  program = ["x"]\n}\n'
+        'env "dev" {\n  src = data.external_schema.b.url\n}\n'
+    )
+    assert config_error(text) == 'atlas.hcl:5:29: data source "external_schema" "b" is not defined'
+    assert config_error('env "dev" {\n  src = data.sql.x.url\n}\n') == (
+        'atlas.hcl:2:13: no data source of type "sql" is defined'
+    )
+
+
+def test_unsupported_data_source_is_refused_when_used() -> None:
+    text = 'data "composite_schema" "app" {\n}\nenv "dev" {\n  src = data.composite_schema.app.url\n}\n'
+    assert config_error(text) == 'atlas.hcl:1:1: data source "composite_schema" is not supported yet'
+    assert load(text, None).env is None  # declared but unused: fine
+
+
+def test_getenv(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = 'env "dev" {\n  url = getenv("GRATICULE_TEST_URL")\n  dev = "x${getenv("GRATICULE_UNSET")}y"\n}\n'
+    monkeypatch.setenv("GRATICULE_TEST_URL", "sqlite://from-env")
+    monkeypatch.delenv("GRATICULE_UNSET", raising=False)
+    env = load(text).env
+    assert env is not None
+    assert (env.url, env.dev) == ("sqlite://from-env", "xy")
+
+
+def test_file_function_is_relative_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "token.txt").write_text("secret\n")
+    (tmp_path / "atlas.hcl").write_text('env "dev" {\n  url = trimspace(file("token.txt"))\n}\n')
+    env = load_config(str(tmp_path / "atlas.hcl"), "dev", {}).env
+    assert env is not None and env.url == "secret"
+
+
+def test_duplicate_definitions() -> None:
+    assert config_error('env "dev" {\n  url = "a"\n  url = "b"\n}\n') == (
+        'atlas.hcl:3:3: attribute "url" redefined (first set at line 2)'
+    )
+    assert config_error("locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n", None) == (
+        'atlas.hcl:5:3: duplicate local value "a" (first defined at line 2)'
+    )
+    two_envs = 'env "dev" {\n}\nenv "dev" {\n}\n'
+    assert config_error(two_envs).startswith('atlas.hcl:3:1: several env blocks are named "dev"')
