@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .changes import Change
+from .diff import diff_schemas
 from .drivers import DevConnection, Driver, get_driver
 from .errors import ExecutionError, GraticuleError
 from .migrate.split import split_statements
@@ -32,6 +34,12 @@ class DevDatabase:
 
     def inspect(self) -> Schema:
         return self.driver.inspect(self.session.conn, self.session.schema)
+
+    def diff(self, current: Schema, desired: Schema) -> list[Change]:
+        """The changes from ``current`` to ``desired``, compared by this dialect's rules."""
+        return diff_schemas(
+            current, desired, self.driver.normalizer, lazy_fk_targets=self.driver.lazy_fk_targets
+        )
 
     def reset(self) -> None:
         self.session.reset()

@@ -46,7 +46,7 @@ class ChecksumError(GraticuleError):
 
 
 class PlanVerificationError(GraticuleError):
-    """Applying the plan on the dev database did not reach the desired state: a planner bug, nothing written."""
+    """The plan did not reach the desired state on the dev database: a planner bug; nothing is written."""
 
 
 class ExecutionError(GraticuleError):

@@ -1,7 +1,8 @@
 """A migration plan: the ordered SQL statements a driver produced for a list of changes.
 
-A statement keeps its structure (``head ( item, item ) tail``) rather than only a string, so the same plan can be
-written compactly (Atlas's default file layout) or pretty-printed with an indent (``{{ sql . "  " }}``).
+A statement keeps its structure (``head ( item, item ) tail``) rather than only a string, so the same
+plan can be written compactly (Atlas's default file layout) or pretty-printed with an indent
+(``{{ sql . "  " }}``).
 """
 
 from __future__ import annotations

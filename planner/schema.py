@@ -1,9 +1,10 @@
 """The one schema model every room of the planner speaks.
 
-Inspectors build it from a live database, the diff compares two of them, planners render changes to it as SQL.
-It is deliberately plain: names, declared types and SQL expression *text* exactly as the database reports them.
-Comparing two values for equality is not the model's job — that needs dialect knowledge (``int4`` is
-``integer`` on PostgreSQL, ``'x'::text`` is ``'x'``) and lives in each driver's ``normalize`` module.
+Inspectors build it from a live database, the diff compares two of them, planners render changes to it as
+SQL. It is deliberately plain: names, declared types and SQL expression *text* exactly as the database
+reports them. Comparing two values for equality is not the model's job — that needs dialect knowledge
+(``int4`` is ``integer`` on PostgreSQL, ``'x'::text`` is ``'x'``) and lives in each driver's ``normalize``
+module.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ class Column:
     collation: str | None = None
     comment: str | None = None
     auto_increment: bool = False
-    """MySQL AUTO_INCREMENT; PostgreSQL serial/identity columns also set it (with ``attrs`` for the detail)."""
+    """MySQL AUTO_INCREMENT; PostgreSQL serial/identity columns set it too (``attrs`` hold the detail)."""
     attrs: dict[str, Any] = field(default_factory=dict)
-    """Dialect-specific extras that the diff compares as opaque values (e.g. ``{"identity": "BY DEFAULT"}``)."""
+    """Dialect-specific extras the diff compares as opaque values (e.g. ``{"identity": "BY DEFAULT"}``)."""
 
 
 @dataclass

@@ -16,7 +16,7 @@ from ..urls import DatabaseURL
 
 
 class Normalizer(Protocol):
-    """Dialect rules for *comparing* schema values. Each method returns a canonical key; equal keys mean equal."""
+    """Dialect rules for *comparing* schema values: each method returns a canonical key; equal keys, equal."""
 
     def type_key(self, column: Column) -> str: ...
 

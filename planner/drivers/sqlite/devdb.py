@@ -46,7 +46,7 @@ class SQLiteDevDatabase:
             return
         # A file was clean when we opened it, so every object in it now is ours to drop.
         self.conn.execute("PRAGMA foreign_keys = off")
-        # Views first: a view may name a table. The ESCAPE keeps `_` literal, so `sqliteX` tables are not skipped.
+        # Views first: a view may name a table. ESCAPE keeps `_` literal, so `sqliteX` tables are dropped too.
         rows = self.conn.execute(
             "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'table') "
             "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type = 'table'"

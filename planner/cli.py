@@ -1,0 +1,187 @@
+"""The ``graticule`` command line: click commands that parse flags, resolve the env and call a workflow."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from graticule.hcl.config import load_config
+from graticule.hcl.errors import ConfigError
+
+from .desired import ExternalProgram, SourceContext
+from .errors import ChecksumError, GraticuleError
+from .workflow import SYNCED_MESSAGE, DiffOptions, migrate_diff, migrate_hash
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_CONFIG = "file://atlas.hcl"
+DEFAULT_DIR = "file://migrations"
+CHECKSUM_HINT = """\
+This happens if you manually create or edit a migration file.
+Please check your migration files and run
+
+'graticule migrate hash'
+
+to re-hash the contents and resolve the error
+"""
+
+
+def user_errors(fn: F) -> F:
+    """Report user errors as one ``Error:`` line on stderr and exit 1; tracebacks only with ``--debug``."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ChecksumError as e:
+            # Atlas's wording, so the message teams already know (and search for) is the same.
+            where = f"{e.location}\n" if e.location else ""
+            click.echo(f"{e}\n{where}{CHECKSUM_HINT}\nError: {e.error_line}", err=True)
+        except (GraticuleError, ConfigError) as e:
+            if click.get_current_context().find_root().params.get("debug"):
+                traceback.print_exc()
+            click.echo(f"Error: {e}", err=True)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_vars(values: tuple[str, ...]) -> dict[str, str | list[str]]:
+    """``--var k=v`` pairs; a key given more than once becomes a list, as in Atlas."""
+    out: dict[str, str | list[str]] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected key=value, got {item!r}", param_hint="--var")
+        if key in out:
+            prev = out[key]
+            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            out[key] = value
+    return out
+
+
+def config_path(url: str) -> Path:
+    if not url.startswith("file://"):
+        raise GraticuleError(f"unsupported config URL {url!r}: expected file://<path>")
+    return Path(url.removeprefix("file://"))
+
+
+class EnvSettings:
+    """The values a command uses: env attributes from atlas.hcl, overridden by explicit flags."""
+
+    def __init__(self, config: str, env: str | None, variables: tuple[str, ...]) -> None:
+        self.dev: str | None = None
+        self.src: list[str] = []
+        self.dir: str | None = None
+        self.diff_format: str | None = None
+        self.sources = SourceContext()
+        if env is None:
+            return
+        path = config_path(config)
+        if not path.is_file():
+            raise GraticuleError(f"config file {path} not found (pass -c file://<path>)")
+        loaded = load_config(str(path), env=env, variables=parse_vars(variables))
+        selected = loaded.env
+        self.dev = selected.dev
+        self.src = list(selected.src)
+        self.dir = selected.migration_dir
+        self.diff_format = selected.diff_format
+        self.sources = SourceContext(
+            programs={
+                p.name: ExternalProgram(name=p.name, argv=list(p.program), working_dir=p.working_dir)
+                for p in loaded.external_schemas.values()
+            },
+            base_dir=Path.cwd(),
+        )
+
+
+config_option = click.option(
+    "-c", "--config", default=DEFAULT_CONFIG, show_default=True, help="Config file URL (file://atlas.hcl)."
+)
+env_option = click.option("--env", help="The env block of the config file to use.")
+var_option = click.option("--var", "variables", multiple=True, help="Input variable key=value (repeatable).")
+dir_option = click.option("--dir", "dir_url", help="Migration directory URL [default: file://migrations].")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def main(debug: bool) -> None:
+    """graticule: schema-as-code migrations for Django, compatible with Atlas's versioned workflow."""
+
+
+@main.group()
+def migrate() -> None:
+    """Manage versioned migration directories."""
+
+
+@migrate.command("diff")
+@click.argument("name", required=False, default="")
+@env_option
+@config_option
+@var_option
+@click.option("--to", multiple=True, help="Desired state URL (file://schema.sql); overrides the env's src.")
+@click.option("--dev-url", help="Dev database URL (sqlite://dev?mode=memory).")
+@dir_option
+@click.option("--format", "fmt", help="Go template for the file, e.g. '{{ sql . \"  \" }}'.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the models drifted from the directory.")
+@user_errors
+def diff_cmd(
+    name: str,
+    env: str | None,
+    config: str,
+    variables: tuple[str, ...],
+    to: tuple[str, ...],
+    dev_url: str | None,
+    dir_url: str | None,
+    fmt: str | None,
+    check: bool,
+) -> None:
+    """Plan the next migration file from the desired state and write it with atlas.sum."""
+    settings = EnvSettings(config, env, variables)
+    dev = dev_url or settings.dev
+    if not dev:
+        raise GraticuleError("no dev database: set `dev` in the env or pass --dev-url")
+    result = migrate_diff(
+        DiffOptions(
+            dir_url=dir_url or settings.dir or DEFAULT_DIR,
+            dev_url=dev,
+            to=list(to) or settings.src,
+            sources=settings.sources,
+            name=name,
+            format=fmt or settings.diff_format,
+            check=check,
+        )
+    )
+    if result.synced:
+        click.echo(SYNCED_MESSAGE)
+        return
+    if check:
+        click.echo(result.content, nl=False)
+        raise GraticuleError(
+            "the migration directory is not in sync with the desired state "
+            f"({len(result.statements)} statements pending); run `graticule migrate diff` to write them"
+        )
+    assert result.path is not None
+    click.echo(f"Wrote {result.path} ({len(result.statements)} statements)", err=True)
+
+
+@migrate.command("hash")
+@env_option
+@config_option
+@var_option
+@dir_option
+@user_errors
+def hash_cmd(env: str | None, config: str, variables: tuple[str, ...], dir_url: str | None) -> None:
+    """Recompute atlas.sum from the migration files (after editing one by hand)."""
+    settings = EnvSettings(config, env, variables)
+    migrate_hash(dir_url or settings.dir or DEFAULT_DIR)

@@ -1,0 +1,105 @@
+"""Use cases composed from the rooms below: ``migrate diff`` and ``migrate hash``.
+
+``migrate diff`` follows DESIGN.md §1: load the desired SQL, normalise it through the dev database, replay the
+migration directory, diff, plan, *verify* the plan on the dev database, and only then write the new file and
+``atlas.sum``. The desired state is read first so that the dev database can be reused for the current state
+and the verification without being emptied between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .changes import Change
+from .desired import SourceContext, load_desired
+from .devdb import DevDatabase, open_dev
+from .errors import PlanVerificationError
+from .migrate.directory import MigrationDir
+from .migrate.writer import render_plan
+from .plan import Statement
+from .schema import Schema
+
+SYNCED_MESSAGE = "The migration directory is synced with the desired state, no changes to be made"
+
+
+@dataclass
+class DiffOptions:
+    dir_url: str
+    dev_url: str
+    to: list[str]
+    sources: SourceContext = field(default_factory=SourceContext)
+    name: str = ""
+    format: str | None = None
+    check: bool = False
+    """Plan only: report whether a file would be written, write nothing (``migrate diff --check``)."""
+
+
+@dataclass
+class DiffResult:
+    statements: list[Statement]
+    content: str = ""
+    path: Path | None = None
+    """The file written; None when nothing changed or under ``--check``."""
+
+    @property
+    def synced(self) -> bool:
+        return not self.statements
+
+
+def migrate_diff(opts: DiffOptions) -> DiffResult:
+    mdir = MigrationDir.open(opts.dir_url, create=not opts.check)
+    mdir.validate()
+    sources = load_desired(opts.to, opts.sources)
+    with open_dev(opts.dev_url) as dev:
+        for source in sources:
+            dev.run_sql(source.sql, source.label)
+        desired = dev.inspect()
+        dev.reset()
+        replay(dev, mdir)
+        current = dev.inspect()
+        changes = dev.diff(current, desired)
+        if not changes:
+            return DiffResult(statements=[])
+        statements = dev.driver.plan(changes)
+        verify_plan(dev, statements, desired)
+    content = render_plan(statements, name=opts.name, template=opts.format)
+    if opts.check:
+        return DiffResult(statements=statements, content=content)
+    path = mdir.write_migration(content, name=opts.name)
+    mdir.write_sum()
+    return DiffResult(statements=statements, content=content, path=path)
+
+
+def replay(dev: DevDatabase, mdir: MigrationDir) -> None:
+    """Execute every migration file in order on the dev database."""
+    for migration in mdir.files():
+        dev.run_sql(migration.text, str(migration.path))
+
+
+def verify_plan(dev: DevDatabase, statements: list[Statement], desired: Schema) -> None:
+    """Apply the plan on the dev database (holding the current state) and require the desired state."""
+    for stmt in statements:
+        dev.execute(stmt.sql(), f"planned statement {stmt.comment!r}")
+    residual = dev.diff(dev.inspect(), desired)
+    if residual:
+        raise PlanVerificationError(
+            "the planned migration does not reach the desired state on the dev database "
+            f"(remaining: {describe_changes(residual)}); this is a graticule bug, nothing was written"
+        )
+
+
+def describe_changes(changes: list[Change]) -> str:
+    parts = []
+    for change in changes:
+        table = getattr(change, "table", None) or change.new  # type: ignore[union-attr]
+        inner = getattr(change, "changes", None)
+        what = ", ".join(type(c).__name__ for c in inner) if inner else ""
+        parts.append(f"{type(change).__name__} {table.name}" + (f" [{what}]" if what else ""))
+    return "; ".join(parts)
+
+
+def migrate_hash(dir_url: str) -> Path:
+    """Rewrite ``atlas.sum`` from the directory's files (``migrate hash``)."""
+    mdir = MigrationDir.open(dir_url, create=False)
+    return mdir.write_sum()
