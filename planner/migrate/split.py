@@ -80,15 +80,14 @@ def split_statements(text: str, dialect: str, label: str = "") -> list[FileState
     else:
         ranges = list(_delimiter_ranges(text, tokens, comments, delimiter))
     attached = _attached_comments(text, comments, ranges)
-    return [
-        FileStatement(
-            text=text[start:end].rstrip(),
-            line=text.count("\n", 0, start) + 1,
-            offset=start,
-            comments=above,
-        )
-        for (start, end), above in zip(ranges, attached, strict=True)
-    ]
+    statements = []
+    line, counted_to = 1, 0
+    for (start, end), above in zip(ranges, attached, strict=True):
+        # Count newlines incrementally: a long file must not be rescanned from the top for every statement.
+        line += text.count("\n", counted_to, start)
+        counted_to = start
+        statements.append(FileStatement(text[start:end].rstrip(), line, start, above))
+    return statements
 
 
 def _dialect(name: str) -> Dialect:
