@@ -6,8 +6,10 @@ collations, partial-index predicates or expression index parts. Those are read h
 
 sqlglot's SQLite parser does not cover every clause SQLite accepts, so the statement is first reshaped at the
 token level (never with regexes): column types are replaced by a placeholder (the pragmas report them exactly,
-and sqlglot would otherwise choke on types such as ``unsigned big int``), and a few clauses that change
-nothing the model holds are dropped. Clauses the model cannot represent are refused rather than lost.
+and sqlglot would otherwise choke on types such as ``unsigned big int``), a generated column's short form is
+spelled long, and a few clauses that change nothing the model holds are dropped; and a few column constraints
+are parsed to SQLite's own grammar (:class:`GraticuleSQLite`). Clauses the model cannot represent are refused
+rather than lost.
 """
 
 from __future__ import annotations
@@ -36,6 +38,31 @@ class GraticuleSQLite(SQLite):
 
     class Parser(SQLite.Parser):
         FUNCTIONS = {name: build for name, build in SQLite.Parser.FUNCTIONS.items() if name != "MOD"}
+
+        # Two column constraints read to SQLite's grammar instead of sqlglot's wider one, which reads past
+        # their end: DEFAULT takes a single term, so in ``DEFAULT 'x' COLLATE nocase`` the COLLATE is the
+        # column's, not part of the default; and GENERATED ALWAYS AS takes exactly one parenthesised
+        # expression, while sqlglot's identity-column grammar reads a column named ``cycle`` or ``minvalue``
+        # at its start as an identity option.
+        CONSTRAINT_PARSERS = {
+            **SQLite.Parser.CONSTRAINT_PARSERS,
+            "DEFAULT": lambda self: self.expression(exp.DefaultColumnConstraint(this=self._parse_unary())),
+            "GENERATED": lambda self: self._parse_generated_column(),
+        }
+
+        def _parse_unique(self) -> exp.UniqueColumnConstraint:
+            # A column's UNIQUE stands alone and a table's is followed by its column list; sqlglot reads a
+            # word after it as an index name, which swallows the CONSTRAINT of ``UNIQUE CONSTRAINT pk ...``.
+            if self._match(TokenType.L_PAREN, advance=False):
+                return super()._parse_unique()
+            return self.expression(exp.UniqueColumnConstraint())
+
+        def _parse_generated_column(self) -> exp.ComputedColumnConstraint:
+            if not (self._match_text_seq("ALWAYS") and self._match(TokenType.ALIAS)):
+                self.raise_error("Expecting ALWAYS AS after GENERATED")
+            expression = self._parse_wrapped(self._parse_assignment)
+            stored = self._match_texts(("STORED", "VIRTUAL")) and self._prev.text.upper() == "STORED"
+            return self.expression(exp.ComputedColumnConstraint(this=expression, persisted=stored))
 
     class Generator(SQLite.Generator):
         TRANSFORMS = {**SQLite.Generator.TRANSFORMS, exp.Substring: rename_func("SUBSTR")}
@@ -264,14 +291,14 @@ def _reshape_definition(tokens: list[Token], table: str, clauses: TableClauses) 
     """One column or table constraint, reshaped so that sqlglot can parse it without losing meaning; empty
     when the column holds nothing the pragmas do not already report."""
     if _word(tokens[0]) in _TABLE_CONSTRAINT_WORDS:
-        return _drop_unmodelled_clauses(tokens, table, table_constraint=True)
+        return _reshape_clauses(tokens, table, table_constraint=True)
     type_end = 1
     while type_end < len(tokens) and _word(tokens[type_end]) not in _COLUMN_CONSTRAINT_WORDS:
         if tokens[type_end].token_type == TokenType.L_PAREN:
             type_end = _matching_paren(tokens, type_end) + 1
             break
         type_end += 1
-    constraints = _drop_unmodelled_clauses(tokens[type_end:], table, table_constraint=False)
+    constraints = _reshape_clauses(tokens[type_end:], table, table_constraint=False)
     words = {_word(t) for t in constraints}
     clauses.autoincrement |= "AUTOINCREMENT" in words
     if not words & _TEXT_ONLY_WORDS:
@@ -280,17 +307,26 @@ def _reshape_definition(tokens: list[Token], table: str, clauses: TableClauses) 
     return [tokens[0], Token(TokenType.VAR, "T"), *constraints]
 
 
-def _drop_unmodelled_clauses(tokens: list[Token], table: str, *, table_constraint: bool) -> list[Token]:
-    """Drop ``NOT DEFERRABLE [INITIALLY ...]`` (SQLite's default, which sqlglot cannot parse) and the ASC/DESC
-    of a table-level PRIMARY KEY list (it orders only the key's storage); refuse ``ON CONFLICT``, which the
-    model has no place for and a table rebuild would silently lose."""
+def _reshape_clauses(tokens: list[Token], table: str, *, table_constraint: bool) -> list[Token]:
+    """Reshape the clauses of one definition (its constraints, for a column) for sqlglot.
+
+    - ``NOT DEFERRABLE [INITIALLY ...]`` is dropped: it is SQLite's default, and sqlglot cannot parse it.
+    - The ASC/DESC of a table-level PRIMARY KEY list is dropped: it orders only the key's storage.
+    - A generated column's short form ``AS (expr)`` is spelled ``GENERATED ALWAYS AS (expr)``. sqlglot takes
+      the short form only right after the type, and there reads past the closing parenthesis (``AS (a)
+      COLLATE x`` becomes the expression ``(a) COLLATE x``); Atlas writes it after NOT NULL. The long form
+      is a column constraint like any other, read in any position by :class:`GraticuleSQLite`.
+    - ``ON CONFLICT`` is refused: the model has no place for it, and a table rebuild would silently lose it.
+    """
     words = [_word(t) for t in tokens]
     kept: list[Token] = []
+    depth = 0
     i = 0
     in_primary_key = table_constraint and "PRIMARY" in words
     while i < len(tokens):
         word = words[i]
         following = words[i + 1] if i + 1 < len(tokens) else None
+        depth += (tokens[i].token_type == TokenType.L_PAREN) - (tokens[i].token_type == TokenType.R_PAREN)
         if word == "ON" and following == "CONFLICT":
             raise UnreadableDDLError(f'table "{table}": ON CONFLICT clauses are not supported')
         if word == "NOT" and following == "DEFERRABLE":
@@ -301,6 +337,10 @@ def _drop_unmodelled_clauses(tokens: list[Token], table: str, *, table_constrain
         if in_primary_key and word in ("ASC", "DESC"):
             i += 1
             continue
+        # At depth 0 a column's AS can only open its generated expression (a CAST's AS is inside parens).
+        long_form = [_word(t) for t in kept[-2:]] == ["GENERATED", "ALWAYS"]
+        if not table_constraint and depth == 0 and word == "AS" and not long_form:
+            kept += [Token(TokenType.VAR, "GENERATED"), Token(TokenType.VAR, "ALWAYS")]
         kept.append(tokens[i])
         i += 1
     return kept

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+from dataclasses import dataclass
 
 import pytest
 
@@ -204,6 +206,54 @@ def test_generated_columns(conn, generated):
     assert all(c.default is None for c in t.columns)
 
 
+def test_generated_columns_in_atlas_short_form_after_nullability(conn):
+    # Atlas's SQLite planner writes the short form after NOT NULL or NULL; sqlglot read it only after a type.
+    t = table(
+        conn,
+        "CREATE TABLE t (a int NOT NULL, b int NULL AS (a+1) STORED, c int NOT NULL AS (a*2), "
+        "d int AS (a) VIRTUAL, e int GENERATED ALWAYS AS (a) STORED)",
+    )
+
+    assert [(c.name, c.nullable, c.generated) for c in t.columns] == [
+        ("a", False, None),
+        ("b", True, Generated(expr="a + 1", stored=True)),
+        ("c", False, Generated(expr="a * 2", stored=False)),
+        ("d", True, Generated(expr="a", stored=False)),
+        ("e", True, Generated(expr="a", stored=True)),
+    ]
+
+
+def test_generated_expressions_over_columns_named_like_identity_options(conn):
+    # sqlglot's GENERATED grammar (identity columns of other dialects) reads a leading `cycle` or `minvalue`
+    # as an option, and read `(cycle + 1)` as the expression `1`.
+    t = table(
+        conn,
+        "CREATE TABLE t (cycle int, minvalue int, a int GENERATED ALWAYS AS (cycle + 1), "
+        "b int GENERATED ALWAYS AS (minvalue * 2) STORED, c AS (cycle))",
+    )
+
+    assert [c.generated for c in t.columns[2:]] == [
+        Generated(expr="cycle + 1", stored=False),
+        Generated(expr="minvalue * 2", stored=True),
+        Generated(expr="cycle", stored=False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        # The COLLATE after a default or a generated expression is the column's, not part of the expression.
+        "CREATE TABLE t (a int, c text DEFAULT 'x' COLLATE nocase)",
+        "CREATE TABLE t (a int, c text DEFAULT -1 COLLATE nocase)",
+        "CREATE TABLE t (a int, c text AS (a) COLLATE nocase)",
+        "CREATE TABLE t (a int, c text GENERATED ALWAYS AS (a) COLLATE nocase)",
+        "CREATE TABLE t (a int, c text AS (CAST(a AS text)) COLLATE nocase)",
+    ],
+)
+def test_collation_after_a_default_or_generated_expression(conn, ddl):
+    assert table(conn, ddl).column("c").collation == "NOCASE"
+
+
 def test_column_collation(conn):
     conn.create_collation("MyColl", lambda a, b: (a > b) - (a < b))
     t = table(
@@ -233,6 +283,127 @@ def test_comments_inside_create_table(conn):
 
     assert [c.name for c in t.columns] == ["a", "b"]
     assert t.checks == [Check(name=None, expr="b > 0")]
+
+
+# ---- column constraints in every order ---------------------------------------------------------------------
+#
+# SQLite reads a column's constraints in any order, and each writer has its own: Atlas puts `AS (...) STORED`
+# after NOT NULL, Django `PRIMARY KEY AUTOINCREMENT` after NOT NULL and `DEFERRABLE INITIALLY DEFERRED` last.
+# Every order of the clauses below is executed on SQLite (so only forms it accepts are used), inspected, and
+# compared with what the definition says. The variants (NOT NULL or NULL, every clause named with CONSTRAINT
+# or none, the default's and the generated clause's spellings, the collation) rotate across the orders.
+
+_ORDINARY_CLAUSES = ("null", "default", "collate", "check", "references", "unique", "primary_key")
+# A generated column cannot have a default or be part of the primary key.
+_GENERATED_CLAUSES = ("null", "collate", "check", "references", "unique", "generated")
+
+_DEFAULTS = [
+    ("7", "7"),
+    ("-1", "-1"),
+    ("'x'", "'x'"),
+    ("(1 + 2)", "(1 + 2)"),
+    ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP"),
+]
+_COLLATIONS = [("nocase", "NOCASE"), ('"RTRIM"', "RTRIM")]
+_GENERATED_FORMS = [
+    f"{always}AS (k + 1){storage}"
+    for always in ("GENERATED ALWAYS ", "")
+    for storage in (" STORED", " VIRTUAL", "")
+]
+
+
+@dataclass(frozen=True)
+class _Variant:
+    not_null: bool
+    named: bool
+    default: tuple[str, str]
+    """(as written, as the model holds it)"""
+    collation: tuple[str, str]
+    generated: str
+
+
+_VARIANTS = [
+    _Variant(*values)
+    for values in itertools.product((True, False), (True, False), _DEFAULTS, _COLLATIONS, _GENERATED_FORMS)
+]
+
+
+def _column_definition(order: tuple[str, ...], v: _Variant) -> str:
+    sql = {
+        "null": "NOT NULL" if v.not_null else "NULL",
+        "default": f"DEFAULT {v.default[0]}",
+        "collate": f"COLLATE {v.collation[0]}",
+        "check": "CHECK (c <> 0)",
+        "references": "REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED",
+        "unique": "UNIQUE",
+        "primary_key": "PRIMARY KEY AUTOINCREMENT",
+        "generated": v.generated,
+    }
+    clauses = [f"CONSTRAINT {kind}_name {sql[kind]}" if v.named else sql[kind] for kind in order]
+    return "c integer " + " ".join(clauses)
+
+
+def _written(order: tuple[str, ...], v: _Variant) -> dict:
+    """What the model must hold for column c of ``CREATE TABLE (k integer, <definition>)``."""
+
+    def name(kind: str) -> str | None:
+        return f"{kind}_name" if v.named else None
+
+    fk = ForeignKey(name("references"), ["c"], "p", ["id"], deferrable=True, initially_deferred=True)
+    return {
+        "nullable": not v.not_null,
+        "default": v.default[1] if "default" in order else None,
+        "collation": v.collation[1],
+        "generated": Generated("k + 1", stored="STORED" in v.generated) if "generated" in order else None,
+        "checks": [Check(name("check"), "c <> 0")],
+        "foreign_keys": [fk],
+        "indexes": [Index(name("unique"), [IndexPart("c")], unique=True, constraint=True)],
+        "primary_key": PrimaryKey(["c"], name("primary_key"), auto_increment=True)
+        if "primary_key" in order
+        else None,
+    }
+
+
+def _read(t: Table) -> dict:
+    c = t.column("c")
+    return {
+        "nullable": c.nullable,
+        "default": c.default,
+        "collation": c.collation,
+        "generated": c.generated,
+        "checks": t.checks,
+        "foreign_keys": t.foreign_keys,
+        "indexes": t.indexes,
+        "primary_key": t.primary_key,
+    }
+
+
+@pytest.mark.parametrize(
+    ("clauses", "first"),
+    [(_ORDINARY_CLAUSES, first) for first in _ORDINARY_CLAUSES]
+    + [(_GENERATED_CLAUSES, first) for first in _GENERATED_CLAUSES],
+    ids=lambda value: (
+        value if isinstance(value, str) else "generated" if "generated" in value else "ordinary"
+    ),
+)
+def test_column_constraints_in_every_order(conn, clauses, first):
+    rest = [kind for kind in clauses if kind != first]
+    orders = [(first, *others) for others in itertools.permutations(rest)]
+    cases = [(order, _VARIANTS[i % len(_VARIANTS)]) for i, order in enumerate(orders)]
+    definitions = [_column_definition(order, v) for order, v in cases]
+    conn.executescript(
+        "CREATE TABLE p (id integer PRIMARY KEY);"
+        + "".join(f'CREATE TABLE "t{i}" (k integer, {d});' for i, d in enumerate(definitions))
+    )
+
+    tables = {t.name: t for t in inspect_schema(conn).tables}
+
+    wrong = [
+        (definition, _read(tables[f"t{i}"]), _written(order, v))
+        for i, ((order, v), definition) in enumerate(zip(cases, definitions, strict=True))
+        if _read(tables[f"t{i}"]) != _written(order, v)
+    ]
+    assert wrong == [], f"{len(wrong)} of {len(cases)} definitions misread, first: {wrong[0]}"
 
 
 # ---- keys --------------------------------------------------------------------------------------------------

@@ -687,3 +687,43 @@ def test_random_state_pairs_converge_and_keep_rows(seed):
     m = migrate(current, desired, rows)
     for name in set(current_tables) & set(desired_tables):
         assert m.rows(f"SELECT id FROM {name} ORDER BY id") == [(1,), (2,), (3,)], name
+
+
+# ---- generated columns as Atlas writes them ----------------------------------------------------------------
+
+# Atlas's SQLite planner writes a generated column in the short form, after the nullability.
+ATLAS_GENERATED = (
+    "CREATE TABLE `t` (`a` integer NOT NULL, `b` integer NULL AS (a + 1) STORED, "
+    "`c` integer NOT NULL AS (a * 2) VIRTUAL, `d` text NULL AS ('x' || a), "
+    "`e` text NOT NULL COLLATE NOCASE AS (lower(d)) STORED, PRIMARY KEY (`a`))"
+)
+
+
+def test_generated_columns_in_atlas_short_form_diff_empty_against_themselves():
+    m = migrate(ATLAS_GENERATED, ATLAS_GENERATED, "INSERT INTO t (a) VALUES (1), (2);")
+
+    assert (m.changes, m.statements) == ([], [])
+
+
+def test_generated_columns_long_and_short_form_are_the_same_schema():
+    long_form = (
+        'CREATE TABLE "t" ("a" integer NOT NULL PRIMARY KEY, '
+        '"b" integer GENERATED ALWAYS AS (a + 1) STORED, '
+        '"c" integer NOT NULL GENERATED ALWAYS AS (a * 2) VIRTUAL, '
+        "\"d\" text GENERATED ALWAYS AS ('x' || a), "
+        '"e" text NOT NULL COLLATE nocase GENERATED ALWAYS AS (lower(d)) STORED)'
+    )
+
+    assert migrate(long_form, ATLAS_GENERATED).changes == []
+    assert migrate(ATLAS_GENERATED, long_form).changes == []
+
+
+def test_plan_to_atlas_generated_columns_converges_and_keeps_rows():
+    m = migrate(
+        "CREATE TABLE t (a integer NOT NULL, PRIMARY KEY (a))",
+        ATLAS_GENERATED,
+        "INSERT INTO t VALUES (1), (2);",
+    )
+
+    assert m.changes
+    assert m.rows("SELECT a, b, c, d, e FROM t ORDER BY a") == [(1, 2, 2, "x1", "x1"), (2, 3, 4, "x2", "x2")]
