@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,12 +17,15 @@ from graticule.hcl.errors import ConfigError
 
 from .desired import ExternalProgram, SourceContext
 from .errors import ChecksumError, GraticuleError
-from .workflow import SYNCED_MESSAGE, DiffOptions, migrate_diff, migrate_hash
+from .progress import plain_progress, terminal_progress
+from .workflow import SYNCED_MESSAGE, DiffOptions, ProgressCallback, migrate_diff, migrate_hash
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_CONFIG = "file://atlas.hcl"
 DEFAULT_DIR = "file://migrations"
+# Directories at least this long announce their replay when stderr is not a terminal.
+LONG_REPLAY = 100
 CHECKSUM_HINT = """\
 This happens if you manually create or edit a migration file.
 Please check your migration files and run
@@ -105,6 +109,14 @@ class EnvSettings:
         )
 
 
+def replay_progress() -> AbstractContextManager[ProgressCallback]:
+    """A progress bar on a terminal; otherwise one plain line, and only when the replay is long."""
+    if sys.stderr.isatty():
+        return terminal_progress("Replaying migrations")
+    title = "Replaying the migration directory on the dev database"
+    return plain_progress(lambda line: click.echo(line, err=True), title, LONG_REPLAY)
+
+
 config_option = click.option(
     "-c", "--config", default=DEFAULT_CONFIG, show_default=True, help="Config file URL (file://atlas.hcl)."
 )
@@ -151,17 +163,19 @@ def diff_cmd(
     dev = dev_url or settings.dev
     if not dev:
         raise GraticuleError("no dev database: set `dev` in the env or pass --dev-url")
-    result = migrate_diff(
-        DiffOptions(
-            dir_url=dir_url or settings.dir or DEFAULT_DIR,
-            dev_url=dev,
-            to=list(to) or settings.src,
-            sources=settings.sources,
-            name=name,
-            format=fmt or settings.diff_format,
-            check=check,
+    with replay_progress() as progress:
+        result = migrate_diff(
+            DiffOptions(
+                dir_url=dir_url or settings.dir or DEFAULT_DIR,
+                dev_url=dev,
+                to=list(to) or settings.src,
+                sources=settings.sources,
+                name=name,
+                format=fmt or settings.diff_format,
+                check=check,
+                progress=progress,
+            )
         )
-    )
     if result.synced:
         click.echo(SYNCED_MESSAGE)
         return

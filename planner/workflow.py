@@ -8,6 +8,7 @@ and the verification without being emptied between them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from .migrate.directory import MigrationDir
 from .migrate.writer import render_plan
 from .plan import Statement
 from .schema import Schema
+
+# Called with (items done, items in all, name of the item just finished) during long work.
+ProgressCallback = Callable[[int, int, str], None]
 
 SYNCED_MESSAGE = "The migration directory is synced with the desired state, no changes to be made"
 
@@ -33,6 +37,7 @@ class DiffOptions:
     format: str | None = None
     check: bool = False
     """Plan only: report whether a file would be written, write nothing (``migrate diff --check``)."""
+    progress: ProgressCallback | None = None
 
 
 @dataclass
@@ -56,7 +61,7 @@ def migrate_diff(opts: DiffOptions) -> DiffResult:
             dev.run_sql(source.sql, source.label)
         desired = dev.inspect()
         dev.reset()
-        replay(dev, mdir)
+        replay(dev, mdir, opts.progress)
         current = dev.inspect()
         changes = dev.diff(current, desired)
         if not changes:
@@ -71,10 +76,13 @@ def migrate_diff(opts: DiffOptions) -> DiffResult:
     return DiffResult(statements=statements, content=content, path=path)
 
 
-def replay(dev: DevDatabase, mdir: MigrationDir) -> None:
+def replay(dev: DevDatabase, mdir: MigrationDir, progress: ProgressCallback | None = None) -> None:
     """Execute every migration file in order on the dev database."""
-    for migration in mdir.files():
+    files = mdir.files()
+    for done, migration in enumerate(files, 1):
         dev.run_sql(migration.text, str(migration.path))
+        if progress:
+            progress(done, len(files), migration.name)
 
 
 def verify_plan(dev: DevDatabase, statements: list[Statement], desired: Schema) -> None:

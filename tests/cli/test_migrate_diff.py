@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import Project, run_cli
 
 SYNCED = "The migration directory is synced with the desired state, no changes to be made"
@@ -248,3 +249,49 @@ def test_broken_migration_file_names_file_and_line(project: Project) -> None:
     result = project.diff()
     assert result.code == 1
     assert "20990101000000_bad.sql:4" in result.stderr
+
+
+def _long_directory(tmp_path: Path, files: int) -> list[str]:
+    mdir = tmp_path / "m"
+    mdir.mkdir()
+    for i in range(files):
+        (mdir / f"2024010100{i // 60:02d}{i % 60:02d}.sql").write_text(f"CREATE TABLE t{i} (id integer);\n")
+    assert run_cli("migrate", "hash", "--dir", "file://m", cwd=tmp_path).code == 0
+    schema = tmp_path / "schema.sql"
+    schema.write_text("".join(f"CREATE TABLE t{i} (id integer);\n" for i in range(files)))
+    return [
+        "migrate",
+        "diff",
+        "--to",
+        "file://schema.sql",
+        "--dev-url",
+        "sqlite://dev?mode=memory",
+        "--dir",
+        "file://m",
+    ]
+
+
+def test_long_replay_announces_itself_off_a_terminal(tmp_path: Path) -> None:
+    result = run_cli(*_long_directory(tmp_path, 120), cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert "Replaying the migration directory on the dev database: 120 files" in result.stderr
+    assert result.stdout.strip() == SYNCED
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("script") is None:
+        pytest.skip("util-linux `script` (to run the CLI under a pseudo-terminal) is not installed")
+    args = _long_directory(tmp_path, 30)
+    command = shlex.join([str(Path(sys.executable).parent / "graticule"), *args])
+    proc = subprocess.run(
+        ["script", "-qec", command, "/dev/null"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout
+    assert SYNCED in proc.stdout
+    assert "Replaying migrations" in proc.stdout  # the bar was drawn (and erased: it is transient)
+    assert "files" not in proc.stdout  # the plain announcement is for non-terminals only
