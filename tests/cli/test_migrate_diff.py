@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import Project, run_cli
+from clitools import Project, run_cli
 
 SYNCED = "The migration directory is synced with the desired state, no changes to be made"
 
