@@ -69,7 +69,7 @@ def test_blog_tables_without_a_migrations_package(mysite_sqlite: str) -> None:
 def test_final_shape_only(mysite_sqlite: str) -> None:
     """No rebuild sequences, no data: every statement creates something."""
     for statement in statements(mysite_sqlite):
-        assert re.match(r"CREATE (TABLE|UNIQUE INDEX|INDEX) ", statement), statement
+        assert re.match(r"CREATE (TABLE|UNIQUE INDEX|INDEX|VIEW) ", statement), statement
         assert "new__" not in statement
     assert mysite_sqlite.endswith(";\n")
     body = mysite_sqlite.split("\n\n", 1)[1]
@@ -83,6 +83,17 @@ def test_cross_app_cycle_keeps_both_foreign_keys(mysite_sqlite: str) -> None:
     assert '"last_order_id" bigint NULL REFERENCES "shop_order" ("id")' in create_table(
         mysite_sqlite, "inventory_item"
     )
+
+
+def test_history_is_replayed(mysite_sqlite: str) -> None:
+    """history/ renames a model, a field and a table, drops a model, and creates a view with RunSQL."""
+    assert '"history_authors"' in mysite_sqlite and "history_writer" not in mysite_sqlite
+    assert "history_review" not in mysite_sqlite
+    book = create_table(mysite_sqlite, "history_book")
+    assert '"isbn" varchar(13) NULL' in book and '"code"' not in book and '"obsolete"' not in book
+    assert 'REFERENCES "history_authors" ("id")' in book
+    assert "history_book_old" not in mysite_sqlite
+    assert mysite_sqlite.endswith("CREATE VIEW history_titles AS SELECT title FROM history_book;\n")
 
 
 def test_unmanaged_and_proxy_models_produce_nothing(mysite_sqlite: str) -> None:

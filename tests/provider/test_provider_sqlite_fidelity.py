@@ -16,7 +16,7 @@ from sqlite_catalog import execute_script, read_catalog
 
 # project -> its own apps (contrib apps keep the migrations they ship)
 PROJECT_APPS = {
-    "mysite": ["polls", "blog", "kitchen", "shop", "inventory"],
+    "mysite": ["polls", "blog", "kitchen", "shop", "inventory", "history"],
     "swapped": ["accounts", "blog"],
 }
 

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "kitchen",
     "shop",
     "inventory",
+    "history",
 ]
 
 # The fidelity tests point `migrate` at a scratch file; the provider must never open this one.
@@ -29,5 +30,5 @@ DATABASES = {
 if os.environ.get("GRATICULE_TEST_FRESH_MIGRATIONS"):
     MIGRATION_MODULES = {
         label: f"fresh_migrations.{label}"
-        for label in ("auth", "contenttypes", "polls", "blog", "kitchen", "shop", "inventory")
+        for label in ("auth", "contenttypes", "polls", "blog", "kitchen", "shop", "inventory", "history")
     }
