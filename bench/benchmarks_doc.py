@@ -30,6 +30,7 @@ class RunContext:
     django: str
     platform: str
     commit: str
+    checkout_changed: bool
     repeats: int
     seed: int
 
@@ -79,9 +80,17 @@ def render_section(results: list[SizeResult], ctx: RunContext) -> str:
         f"{ctx.date}; commit `{ctx.commit}`.",
         f"- Command: `{ctx.command}`.",
         "",
-        "These are figures from a single run on a shared, noisy machine: read the ratio between the two "
-        "tools (measured side by side in the same run), not the absolute seconds.",
     ]
+    if ctx.checkout_changed:
+        lines += [
+            "**Warning:** the checkout changed while this ran, so these figures may mix "
+            "two versions of the code; run it again.",
+            "",
+        ]
+    lines.append(
+        "These are figures from a single run on a shared, noisy machine: read the ratio between the two "
+        "tools (measured side by side in the same run), not the absolute seconds."
+    )
     return "\n".join(lines) + "\n"
 
 

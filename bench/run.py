@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import os
 import platform
 import re
@@ -37,6 +38,7 @@ class ToolFailed(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
+    checkout_at_start = _checkout_state()
     env = _child_env()
     graticule = _graticule_executable()
     results = []
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = generate_project(project, size, seed=args.seed)
         print(f"== N={size}: {len(plan.apps)} apps in {project}", flush=True)
         results.append(_bench_size(plan, project, graticule, env, args.repeats))
-    ctx = _run_context(args, argv if argv is not None else sys.argv[1:])
+    ctx = _run_context(args, argv if argv is not None else sys.argv[1:], checkout_at_start)
     section = render_section(results, ctx)
     existing = args.doc.read_text(encoding="utf-8") if args.doc.exists() else ""
     args.doc.parent.mkdir(parents=True, exist_ok=True)
@@ -179,7 +181,7 @@ def _failure(command: str, measured: Measurement) -> str:
     return f"`{command}` exited with status {measured.returncode}:\n" + "\n".join(tail)
 
 
-def _run_context(args: argparse.Namespace, argv: list[str]) -> RunContext:
+def _run_context(args: argparse.Namespace, argv: list[str], checkout_at_start: tuple[str, str]) -> RunContext:
     invoked = shlex.join(["python", "bench/run.py", *argv])
     if os.environ.get("MAKELEVEL"):
         invoked = "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
@@ -190,17 +192,24 @@ def _run_context(args: argparse.Namespace, argv: list[str]) -> RunContext:
         python=platform.python_version(),
         django=django.get_version(),
         platform=f"{platform.system()} {platform.release()} {platform.machine()}",
-        commit=_git_commit(),
+        commit=checkout_at_start[0],
+        # The checkout is shared and installed editable: code edited mid-run makes the numbers a mix.
+        checkout_changed=_checkout_state() != checkout_at_start,
         repeats=args.repeats,
         seed=args.seed,
     )
 
 
-def _git_commit() -> str:
+def _checkout_state() -> tuple[str, str]:
+    """The commit (`git describe --dirty`) and a digest of uncommitted edits and of the untracked files."""
+    describe = _git("describe", "--always", "--dirty")
+    changes = _git("diff", "HEAD") + _git("status", "--porcelain", "--untracked-files=all")
+    return describe, hashlib.sha256(changes.encode()).hexdigest()
+
+
+def _git(*args: str) -> str:
     try:
-        proc = subprocess.run(
-            ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True, check=True
-        )
+        proc = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return proc.stdout.strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from benchmarks_doc import SECTION_HEADING, RunContext, SizeResult, render_section, replace_section
 from measure import Summary
 
@@ -13,6 +15,7 @@ CTX = RunContext(
     django="5.2",
     platform="Linux",
     commit="abc1234",
+    checkout_changed=False,
     repeats=3,
     seed=0,
 )
@@ -70,6 +73,13 @@ def test_table_rows_ratio_and_goal() -> None:
     assert "ratio 0.50 at 500 models, goal met" in section
     assert "`make bench`" in section and "2 CPUs" in section and "Django 5.2" in section
     assert "noisy" in section
+    assert "Warning" not in section
+
+
+def test_a_checkout_changed_mid_run_is_flagged() -> None:
+    results = [SizeResult(50, 2, Summary(1.0, 0.9, 1024, 3), Summary(0.5, 0.4, 1024, 3))]
+    section = render_section(results, dataclasses.replace(CTX, checkout_changed=True))
+    assert "changed while this ran" in section
 
 
 def test_a_failed_tool_is_shown_not_hidden() -> None:
