@@ -30,7 +30,7 @@ class RunContext:
     django: str
     platform: str
     commit: str
-    checkout_changed: bool
+    checkout_changes: list[str]
     repeats: int
     seed: int
 
@@ -81,10 +81,11 @@ def render_section(results: list[SizeResult], ctx: RunContext) -> str:
         f"- Command: `{ctx.command}`.",
         "",
     ]
-    if ctx.checkout_changed:
+    if ctx.checkout_changes:
+        changed = ", ".join(f"`{c}`" for c in ctx.checkout_changes)
         lines += [
-            "**Warning:** the checkout changed while this ran, so these figures may mix "
-            "two versions of the code; run it again.",
+            f"**Warning:** the checkout changed while this ran ({changed}); if that is code on the timed "
+            "path, these figures mix two versions of it.",
             "",
         ]
     lines.append(

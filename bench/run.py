@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import os
 import platform
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import django
 from benchmarks_doc import SECTION_HEADING, RunContext, SizeResult, render_section, replace_section
+from checkout import CheckoutState, checkout_state
 from generate import generate_project
 from measure import Measurement, run_measured, summarize
 from model_plan import ProjectPlan
@@ -38,7 +37,7 @@ class ToolFailed(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    checkout_at_start = _checkout_state()
+    checkout_at_start = checkout_state(REPO)
     env = _child_env()
     graticule = _graticule_executable()
     results = []
@@ -181,7 +180,7 @@ def _failure(command: str, measured: Measurement) -> str:
     return f"`{command}` exited with status {measured.returncode}:\n" + "\n".join(tail)
 
 
-def _run_context(args: argparse.Namespace, argv: list[str], checkout_at_start: tuple[str, str]) -> RunContext:
+def _run_context(args: argparse.Namespace, argv: list[str], checkout_at_start: CheckoutState) -> RunContext:
     invoked = shlex.join(["python", "bench/run.py", *argv])
     if os.environ.get("MAKELEVEL"):
         invoked = "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
@@ -192,27 +191,12 @@ def _run_context(args: argparse.Namespace, argv: list[str], checkout_at_start: t
         python=platform.python_version(),
         django=django.get_version(),
         platform=f"{platform.system()} {platform.release()} {platform.machine()}",
-        commit=checkout_at_start[0],
+        commit=checkout_at_start.commit,
         # The checkout is shared and installed editable: code edited mid-run makes the numbers a mix.
-        checkout_changed=_checkout_state() != checkout_at_start,
+        checkout_changes=checkout_state(REPO).changes_since(checkout_at_start),
         repeats=args.repeats,
         seed=args.seed,
     )
-
-
-def _checkout_state() -> tuple[str, str]:
-    """The commit (`git describe --dirty`) and a digest of uncommitted edits and of the untracked files."""
-    describe = _git("describe", "--always", "--dirty")
-    changes = _git("diff", "HEAD") + _git("status", "--porcelain", "--untracked-files=all")
-    return describe, hashlib.sha256(changes.encode()).hexdigest()
-
-
-def _git(*args: str) -> str:
-    try:
-        proc = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return proc.stdout.strip()
 
 
 if __name__ == "__main__":

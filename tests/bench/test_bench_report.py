@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+from pathlib import Path
 
 from benchmarks_doc import SECTION_HEADING, RunContext, SizeResult, render_section, replace_section
+from checkout import checkout_state
 from measure import Summary
 
 CTX = RunContext(
@@ -15,7 +18,7 @@ CTX = RunContext(
     django="5.2",
     platform="Linux",
     commit="abc1234",
-    checkout_changed=False,
+    checkout_changes=[],
     repeats=3,
     seed=0,
 )
@@ -78,8 +81,10 @@ def test_table_rows_ratio_and_goal() -> None:
 
 def test_a_checkout_changed_mid_run_is_flagged() -> None:
     results = [SizeResult(50, 2, Summary(1.0, 0.9, 1024, 3), Summary(0.5, 0.4, 1024, 3))]
-    section = render_section(results, dataclasses.replace(CTX, checkout_changed=True))
-    assert "changed while this ran" in section
+    changes = ["HEAD moved from 1111111111 to 2222222222", "provider/applying.py"]
+    section = render_section(results, dataclasses.replace(CTX, checkout_changes=changes))
+    expected = "changed while this ran (`HEAD moved from 1111111111 to 2222222222`, `provider/applying.py`)"
+    assert expected in section
 
 
 def test_a_failed_tool_is_shown_not_hidden() -> None:
@@ -88,3 +93,22 @@ def test_a_failed_tool_is_shown_not_hidden() -> None:
     assert "| 500 | 20 | failed | 4.00 (3.90) | n/a | n/a | 70 |" in section
     assert "  boom" in section
     assert "Not measured at 500 models" in section
+
+
+def test_checkout_state_sees_edits_new_files_and_commits(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "a.py").write_text("one\n")
+    git("add", "a.py")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "a")
+    start = checkout_state(tmp_path)
+    assert start.changes_since(start) == []
+    (tmp_path / "a.py").write_text("two\n")
+    (tmp_path / "new.py").write_text("")
+    assert checkout_state(tmp_path).changes_since(start) == ["a.py", "new.py"]
+    git("add", "a.py", "new.py")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "b")
+    changes = checkout_state(tmp_path).changes_since(start)
+    assert changes[0].startswith("HEAD moved from ") and changes[1:] == []
