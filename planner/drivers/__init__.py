@@ -66,7 +66,8 @@ class Driver(Protocol):
         ...
 
 
-_DRIVERS = {"sqlite": "sqlite"}
+# Dialect name → driver package. MySQL and MariaDB share one driver that knows both flavours.
+_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 
 
 def get_driver(dialect: str) -> Driver:

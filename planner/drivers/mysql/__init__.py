@@ -1,0 +1,1 @@
+"""The MySQL and MariaDB driver: dev databases, inspection, normalisation and planning."""

@@ -1,0 +1,1 @@
+"""The PostgreSQL driver: dev databases, inspection, normalisation and planning."""
