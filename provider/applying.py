@@ -17,7 +17,7 @@ tests compare both).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,8 +31,17 @@ from django.db.migrations.state import ProjectState
 
 from graticule.provider.errors import ProviderError
 
+# A dialect's own handling of an operation that would need a live server; returns True when it handled it.
+OperationHandler = Callable[[Operation, str, ProjectState, BaseDatabaseSchemaEditor], bool]
 
-def apply_plan(plan: list[Migration], connection: BaseDatabaseWrapper, *, collect_sql: bool) -> list[str]:
+
+def apply_plan(
+    plan: list[Migration],
+    connection: BaseDatabaseWrapper,
+    *,
+    collect_sql: bool,
+    handler: OperationHandler | None = None,
+) -> list[str]:
     """Apply every migration of the plan; with `collect_sql`, return the SQL instead of executing it.
 
     One schema editor per migration, as `migrate` uses, so deferred SQL (foreign keys, indexes) runs at the
@@ -46,7 +55,7 @@ def apply_plan(plan: list[Migration], connection: BaseDatabaseWrapper, *, collec
         try:
             with connection.schema_editor(collect_sql=collect_sql, atomic=atomic) as editor:
                 for operation in migration.operations:
-                    apply_operation(operation, migration.app_label, state, editor)
+                    apply_operation(operation, migration.app_label, state, editor, handler)
         except ProviderError:
             raise
         except Exception as exc:
@@ -60,17 +69,23 @@ def apply_plan(plan: list[Migration], connection: BaseDatabaseWrapper, *, collec
 
 
 def apply_operation(
-    operation: Operation, app_label: str, state: ProjectState, editor: BaseDatabaseSchemaEditor
+    operation: Operation,
+    app_label: str,
+    state: ProjectState,
+    editor: BaseDatabaseSchemaEditor,
+    handler: OperationHandler | None = None,
 ) -> None:
     """Move `state` forwards by one operation (in place) and run its schema change on `editor`."""
     if not operation.reduces_to_sql:
         operation.state_forwards(app_label, state)
         return
+    if handler is not None and handler(operation, app_label, state, editor):
+        return
     if isinstance(operation, operations.SeparateDatabaseAndState):
         # Its database operations run on a state of their own; only its state operations move the project.
         database_state = state.clone()
         for database_operation in operation.database_operations:
-            apply_operation(database_operation, app_label, database_state, editor)
+            apply_operation(database_operation, app_label, database_state, editor, handler)
         for state_operation in operation.state_operations:
             state_operation.state_forwards(app_label, state)
         return

@@ -33,12 +33,12 @@ def generate_schema(request: SchemaRequest) -> str:
     """
     dialect = get_dialect(request.dialect)
     app_labels = resolve_app_labels(request.apps) if request.apps else None
-    _check_models()
     plan = forwards_plan(fresh=request.fresh)
     with (
         emulated_connection(dialect, request.database, request.server_version) as connection,
         only_apps(app_labels, request.database),
     ):
+        _check_models(request.database)
         realised = dialect.realise(plan, connection)
     if not realised.tables:
         # Never an empty desired state: the planner would read it as "drop every table".
@@ -60,8 +60,8 @@ def render(realised: Realised, positions: dict[str, Position]) -> str:
     return "".join(header) + ("\n" if header else "") + "".join(body)
 
 
-def _check_models() -> None:
-    """Refuse models Django itself would refuse to migrate, before they fail somewhere less clear."""
-    for message in checks.run_checks(tags=[checks.Tags.models]):
+def _check_models(alias: str) -> None:
+    """Refuse models `migrate` would refuse, with the same checks (those of the emulated database too)."""
+    for message in checks.run_checks(tags=[checks.Tags.models], databases=[alias]):
         if message.is_serious() and not message.is_silenced():
             raise ProviderError(f"system check failed: {str(message).splitlines()[0]}")

@@ -12,6 +12,9 @@ __all__ = ["DIALECTS", "Dialect", "Realised", "get_dialect"]
 # name -> "module:class"; imported lazily so a dialect's driver is only needed when that dialect is used.
 DIALECTS: dict[str, str] = {
     "sqlite": "sqlite:SQLite",
+    "postgresql": "postgresql:PostgreSQL",
+    "mysql": "mysql:MySQL",
+    "mariadb": "mysql:MariaDB",
     "mssql": "mssql:MSSQL",
 }
 

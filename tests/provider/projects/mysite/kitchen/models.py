@@ -1,5 +1,6 @@
 """Every field type and model option the provider must reproduce (no migrations package: planned fresh)."""
 
+import os
 import uuid
 
 import django
@@ -40,7 +41,8 @@ class Category(models.Model):
 
 class Supplier(models.Model):
     id = models.SmallAutoField(primary_key=True)
-    name = models.CharField(max_length=50, db_collation="NOCASE")
+    # Collation names are the database's own; the fidelity tests choose one per server.
+    name = models.CharField(max_length=50, db_collation=os.environ.get("GRATICULE_TEST_COLLATION", "NOCASE"))
 
 
 class Product(Tagged):
@@ -79,8 +81,11 @@ class Product(Tagged):
             output_field=models.DecimalField(max_digits=12, decimal_places=2),
             db_persist=True,
         )
+        # PostgreSQL only has stored generated columns.
         name_upper = models.GeneratedField(
-            expression=Upper("name"), output_field=models.CharField(max_length=100), db_persist=False
+            expression=Upper("name"),
+            output_field=models.CharField(max_length=100),
+            db_persist="postgresql" in os.environ.get("GRATICULE_TEST_ENGINE", ""),
         )
 
     class Meta:

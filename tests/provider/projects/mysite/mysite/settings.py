@@ -21,8 +21,11 @@ INSTALLED_APPS = [
 # The fidelity tests point `migrate` at a scratch file; the provider must never open this one.
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": os.environ.get("GRATICULE_TEST_ENGINE", "django.db.backends.sqlite3"),
         "NAME": os.environ.get("GRATICULE_TEST_DB", str(BASE_DIR / "never-created.sqlite3")),
+        "HOST": os.environ.get("GRATICULE_TEST_HOST", ""),
+        "PORT": os.environ.get("GRATICULE_TEST_PORT", ""),
+        "USER": os.environ.get("GRATICULE_TEST_USER", ""),
     }
 }
 
