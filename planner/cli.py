@@ -17,6 +17,7 @@ from graticule.hcl.errors import ConfigError
 
 from .desired import ExternalProgram, SourceContext
 from .errors import ChecksumError, GraticuleError
+from .inspection import inspect_url, schema_json, schema_sql
 from .progress import plain_progress, terminal_progress
 from .workflow import SYNCED_MESSAGE, DiffOptions, ProgressCallback, migrate_diff, migrate_hash
 
@@ -187,6 +188,30 @@ def diff_cmd(
         )
     assert result.path is not None
     click.echo(f"Wrote {result.path} ({len(result.statements)} statements)", err=True)
+
+
+@main.group()
+def schema() -> None:
+    """Work with database schemas directly."""
+
+
+@schema.command("inspect")
+@click.option(
+    "-u", "--url", required=True, help="Database to inspect (sqlite://file.db, postgres://…, mysql://…)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["sql", "json"]),
+    default="sql",
+    show_default=True,
+    help="Output form.",
+)
+@user_errors
+def inspect_cmd(url: str, fmt: str) -> None:
+    """Print what graticule sees in a database: its schema as DDL, or the schema model as JSON."""
+    found, driver = inspect_url(url)
+    click.echo(schema_sql(found, driver) if fmt == "sql" else schema_json(found), nl=False)
 
 
 @migrate.command("hash")

@@ -42,6 +42,15 @@ class DevConnection(Protocol):
     def close(self) -> None: ...
 
 
+class Connection(Protocol):
+    """A database the user named (``--url``), with the schema graticule works in."""
+
+    conn: Any
+    schema: str
+
+    def close(self) -> None: ...
+
+
 class Driver(Protocol):
     name: str
     normalizer: Normalizer
@@ -59,6 +68,10 @@ class Driver(Protocol):
 
     def open_dev(self, url: DatabaseURL) -> DevConnection:
         """Open a dev database for the URL; refuse (NotCleanError) one that is not clean."""
+        ...
+
+    def connect(self, url: DatabaseURL, *, readonly: bool = True) -> Connection:
+        """Open the database a URL names (never creating it), read-only where the dialect can enforce it."""
         ...
 
     def check_clean(self, conn: Any, schema: str | None = None) -> None:

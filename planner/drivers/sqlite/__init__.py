@@ -11,6 +11,7 @@ from ...urls import DatabaseURL
 from . import devdb as _devdb
 from . import inspect as _inspect
 from . import plan as _plan
+from . import target as _target
 from .normalize import SQLiteNormalizer
 
 
@@ -31,6 +32,9 @@ class SQLiteDriver:
 
     def open_dev(self, url: DatabaseURL) -> _devdb.SQLiteDevDatabase:
         return _devdb.open_dev_database(url)
+
+    def connect(self, url: DatabaseURL, *, readonly: bool = True) -> _target.SQLiteTarget:
+        return _target.connect_target(url, readonly=readonly)
 
     def check_clean(self, conn: sqlite3.Connection, schema: str | None = None) -> None:
         _inspect.check_clean(conn, schema or "main")
