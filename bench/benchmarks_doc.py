@@ -84,8 +84,8 @@ def render_section(results: list[SizeResult], ctx: RunContext) -> str:
     if ctx.checkout_changes:
         changed = ", ".join(f"`{c}`" for c in ctx.checkout_changes)
         lines += [
-            f"**Warning:** the checkout changed while this ran ({changed}); if that is code on the timed "
-            "path, these figures mix two versions of it.",
+            f"**Warning:** files of the graticule package changed while this ran: {changed}; these figures "
+            "may mix two versions of the code.",
             "",
         ]
     lines.append(

@@ -1,4 +1,4 @@
-"""The shared checkout's state: graticule is installed editable, so edits mid-run change the timed code."""
+"""The timed code's state: graticule is installed editable from a shared checkout, so edits mid-run count."""
 
 from __future__ import annotations
 
@@ -7,40 +7,30 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+# The folders installed as the graticule package: the code `graticule migrate diff` and the provider run.
+PACKAGE_FOLDERS = ("provider", "planner", "hcl")
+
 
 @dataclass(frozen=True)
 class CheckoutState:
     commit: str  # `git describe --always --dirty`
-    head: str
-    uncommitted: dict[str, str]  # path of each modified or untracked file -> digest of its content
+    files: dict[str, str]  # every tracked or untracked (not ignored) file of the package -> content digest
 
     def changes_since(self, earlier: CheckoutState) -> list[str]:
-        """Human-readable differences from `earlier`: a moved HEAD, then each file that changed."""
-        changes = []
-        if self.head != earlier.head:
-            changes.append(f"HEAD moved from {earlier.head[:10]} to {self.head[:10]}")
-        paths = sorted(set(self.uncommitted) | set(earlier.uncommitted))
-        changes += [p for p in paths if self.uncommitted.get(p) != earlier.uncommitted.get(p)]
-        return changes
+        """The package files added, removed or edited since `earlier` (a commit alone changes nothing)."""
+        paths = sorted(set(self.files) | set(earlier.files))
+        return [p for p in paths if self.files.get(p) != earlier.files.get(p)]
 
 
 def checkout_state(repo: Path) -> CheckoutState:
-    status = _git(repo, "status", "--porcelain", "--untracked-files=all", "-z")
-    uncommitted = {}
-    entries = iter(status.split("\0"))
-    for entry in entries:
-        if not entry:
-            continue
-        code, path = entry[:2], entry[3:]
-        if "R" in code or "C" in code:
-            next(entries, None)  # with -z a rename or copy is followed by its source path
+    listing = _git(repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard", *PACKAGE_FOLDERS)
+    files = {}
+    for path in sorted(set(filter(None, listing.split("\0")))):
         file = repo / path
-        uncommitted[path] = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else "absent"
-    return CheckoutState(
-        commit=_git(repo, "describe", "--always", "--dirty").strip() or "unknown",
-        head=_git(repo, "rev-parse", "HEAD").strip(),
-        uncommitted=uncommitted,
-    )
+        # A tracked file deleted from the work tree is still listed by --cached.
+        files[path] = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else "absent"
+    commit = _git(repo, "describe", "--always", "--dirty").strip() or "unknown"
+    return CheckoutState(commit=commit, files=files)
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -81,10 +81,9 @@ def test_table_rows_ratio_and_goal() -> None:
 
 def test_a_checkout_changed_mid_run_is_flagged() -> None:
     results = [SizeResult(50, 2, Summary(1.0, 0.9, 1024, 3), Summary(0.5, 0.4, 1024, 3))]
-    changes = ["HEAD moved from 1111111111 to 2222222222", "provider/applying.py"]
+    changes = ["planner/diff.py", "provider/applying.py"]
     section = render_section(results, dataclasses.replace(CTX, checkout_changes=changes))
-    expected = "changed while this ran (`HEAD moved from 1111111111 to 2222222222`, `provider/applying.py`)"
-    assert expected in section
+    assert "changed while this ran: `planner/diff.py`, `provider/applying.py`;" in section
 
 
 def test_a_failed_tool_is_shown_not_hidden() -> None:
@@ -95,20 +94,29 @@ def test_a_failed_tool_is_shown_not_hidden() -> None:
     assert "Not measured at 500 models" in section
 
 
-def test_checkout_state_sees_edits_new_files_and_commits(tmp_path: Path) -> None:
+def test_checkout_state_sees_package_edits_not_commits_or_other_folders(tmp_path: Path) -> None:
     def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+        identity = ["-c", "user.name=t", "-c", "user.email=t@t"]
+        subprocess.run(["git", *identity, *args], cwd=tmp_path, check=True, capture_output=True)
 
+    for path in ("planner/diff.py", "tests/test_x.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("one\n")
     git("init", "-q")
-    (tmp_path / "a.py").write_text("one\n")
-    git("add", "a.py")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "a")
+    git("add", ".")
+    git("commit", "-q", "-m", "a")
     start = checkout_state(tmp_path)
-    assert start.changes_since(start) == []
-    (tmp_path / "a.py").write_text("two\n")
-    (tmp_path / "new.py").write_text("")
-    assert checkout_state(tmp_path).changes_since(start) == ["a.py", "new.py"]
-    git("add", "a.py", "new.py")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "b")
-    changes = checkout_state(tmp_path).changes_since(start)
-    assert changes[0].startswith("HEAD moved from ") and changes[1:] == []
+    assert set(start.files) == {"planner/diff.py"}
+    (tmp_path / "planner" / "diff.py").write_text("two\n")
+    (tmp_path / "provider").mkdir()
+    (tmp_path / "provider" / "new.py").write_text("")
+    (tmp_path / "tests" / "test_x.py").write_text("two\n")
+    edited = checkout_state(tmp_path)
+    assert edited.changes_since(start) == ["planner/diff.py", "provider/new.py"]
+    git("add", ".")
+    git("commit", "-q", "-m", "b")
+    after_commit = checkout_state(tmp_path)
+    assert after_commit.commit != start.commit
+    assert after_commit.changes_since(edited) == []
+    (tmp_path / "planner" / "diff.py").unlink()
+    assert checkout_state(tmp_path).changes_since(after_commit) == ["planner/diff.py"]
