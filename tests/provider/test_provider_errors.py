@@ -109,6 +109,8 @@ def test_conflicting_migrations(project_copy) -> None:
 def test_failing_run_sql_names_the_migration(project_copy) -> None:
     project: Path = project_copy("mysite")
     history = project / "polls" / "migrations" / "0002_history.py"
-    history.write_text(history.read_text().replace("ON polls_question (lower", "ON polls_nowhere (lower"))
+    history.write_text(
+        history.read_text().replace("ON polls_question (pub_date", "ON polls_nowhere (pub_date")
+    )
     result = manage(project, "graticule-schema", "--dialect", "sqlite")
     assert_one_error_line(result, "migration polls.0002_history failed on sqlite", "polls_nowhere")

@@ -43,7 +43,9 @@ def test_polls_tables(mysite_sqlite: str) -> None:
         'CREATE INDEX "polls_choice_question_id_c5b4b260" ON "polls_choice" ("question_id");' in mysite_sqlite
     )
     # RunSQL is part of the history; RunPython is not run (it raises under POLLS_FORBID_RUNPYTHON).
-    assert "CREATE INDEX polls_question_text_lower ON polls_question (lower(question_text));" in mysite_sqlite
+    assert (
+        "CREATE INDEX polls_question_date_text ON polls_question (pub_date, question_text);" in mysite_sqlite
+    )
 
 
 def test_blog_tables_without_a_migrations_package(mysite_sqlite: str) -> None:
@@ -178,7 +180,7 @@ def test_apps_subset() -> None:
     output = schema(MYSITE, "--dialect", "sqlite", "--apps", "polls")
     assert re.findall(r'^CREATE TABLE "([^"]+)"', output, re.M) == ["polls_choice", "polls_question"]
     assert re.findall(r"^-- atlas:pos (\S+)\[", output, re.M) == ["polls_choice", "polls_question"]
-    assert "polls_question_text_lower" in output  # RunSQL of a selected app
+    assert "polls_question_date_text" in output  # RunSQL of a selected app
 
     output = schema(MYSITE, "--dialect", "sqlite", "--apps", "blog", "auth", "contenttypes")
     tables = set(re.findall(r'^CREATE TABLE "([^"]+)"', output, re.M))

@@ -35,3 +35,8 @@ if os.environ.get("GRATICULE_TEST_FRESH_MIGRATIONS"):
         label: f"fresh_migrations.{label}"
         for label in ("auth", "contenttypes", "polls", "blog", "kitchen", "shop", "inventory", "history")
     }
+
+if "mysql" in DATABASES["default"]["ENGINE"]:
+    import pymysql  # Django's MySQL backend imports mysqlclient; the tests use PyMySQL in its place.
+
+    pymysql.install_as_MySQLdb()

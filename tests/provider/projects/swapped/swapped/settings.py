@@ -24,3 +24,8 @@ DATABASES = {
         "USER": os.environ.get("GRATICULE_TEST_USER", ""),
     }
 }
+
+if "mysql" in DATABASES["default"]["ENGINE"]:
+    import pymysql  # Django's MySQL backend imports mysqlclient; the tests use PyMySQL in its place.
+
+    pymysql.install_as_MySQLdb()

@@ -24,8 +24,8 @@ class Migration(migrations.Migration):
             model_name="question", name="question_text", field=models.CharField(max_length=200)
         ),
         migrations.RunSQL(
-            "CREATE INDEX polls_question_text_lower ON polls_question (lower(question_text))",
-            reverse_sql="DROP INDEX polls_question_text_lower",
+            "CREATE INDEX polls_question_date_text ON polls_question (pub_date, question_text)",
+            reverse_sql="DROP INDEX polls_question_date_text",
         ),
         migrations.RunPython(seed_questions, migrations.RunPython.noop),
     ]
