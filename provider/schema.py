@@ -33,7 +33,14 @@ def generate_schema(request: SchemaRequest) -> str:
     """
     dialect = get_dialect(request.dialect)
     app_labels = resolve_app_labels(request.apps) if request.apps else None
-    plan = forwards_plan(fresh=request.fresh)
+    try:
+        plan = forwards_plan(fresh=request.fresh)
+    except ProviderError:
+        raise
+    except Exception:
+        # Broken models often surface as an obscure planning error: report what Django's checks say.
+        _check_models(None)
+        raise
     with (
         emulated_connection(dialect, request.database, request.server_version) as connection,
         only_apps(app_labels, request.database),
@@ -60,8 +67,8 @@ def render(realised: Realised, positions: dict[str, Position]) -> str:
     return "".join(header) + ("\n" if header else "") + "".join(body)
 
 
-def _check_models(alias: str) -> None:
+def _check_models(alias: str | None) -> None:
     """Refuse models `migrate` would refuse, with the same checks (those of the emulated database too)."""
-    for message in checks.run_checks(tags=[checks.Tags.models], databases=[alias]):
+    for message in checks.run_checks(tags=[checks.Tags.models], databases=None if alias is None else [alias]):
         if message.is_serious() and not message.is_silenced():
             raise ProviderError(f"system check failed: {str(message).splitlines()[0]}")
