@@ -60,7 +60,8 @@ class PostgreSQL(ServerDialect):
     def prelude(self, connection: BaseDatabaseWrapper, statements: list[str]) -> list[str]:
         needed = sorted(set(_required_extensions(connection.alias)))
         creates = [f"CREATE EXTENSION IF NOT EXISTS {connection.ops.quote_name(name)}" for name in needed]
-        return [sql for sql in creates if sql not in statements]
+        existing = {statement.rstrip(";").strip() for statement in statements}
+        return [sql for sql in creates if sql not in existing]
 
 
 class _MergeParametersOffline:

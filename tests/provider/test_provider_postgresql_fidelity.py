@@ -17,7 +17,10 @@ pytestmark = pytest.mark.skipif(not server_available(), reason="no PostgreSQL se
 PROJECT_APPS = {
     "mysite": ["polls", "blog", "kitchen", "shop", "inventory", "history"],
     "swapped": ["accounts", "blog"],
+    "pgsite": ["search", "tags"],
 }
+# Extensions a DBA installed before `migrate` (no migration creates them); the provider infers them.
+PREINSTALLED = {"pgsite": ["btree_gin", "btree_gist"]}
 
 
 def postgres_env(database: str) -> dict[str, str]:
@@ -25,6 +28,7 @@ def postgres_env(database: str) -> dict[str, str]:
         "GRATICULE_TEST_ENGINE": "django.db.backends.postgresql",
         "GRATICULE_TEST_DB": database,
         "GRATICULE_TEST_HOST": "127.0.0.1",
+        "GRATICULE_TEST_PORT": "5432",
         "GRATICULE_TEST_USER": "postgres",
         "GRATICULE_TEST_COLLATION": "C",
     }
@@ -35,6 +39,8 @@ def test_provider_builds_what_migrate_builds(name: str, project_copy) -> None:
     copy: Path = project_copy(name)
     with scratch_database() as migrated, scratch_database() as provided:
         env = postgres_env(migrated)
+        for extension in PREINSTALLED.get(name, []):
+            execute_script(migrated, f"CREATE EXTENSION {extension};\n")
         made = manage(copy, "makemigrations", *PROJECT_APPS[name], **env)
         assert made.returncode == 0, made.stderr + made.stdout
         result = manage(copy, "migrate", "--no-input", **env)
@@ -42,7 +48,8 @@ def test_provider_builds_what_migrate_builds(name: str, project_copy) -> None:
         expected = read_catalog(migrated)
 
         # The provider never connects: its settings point at a database that does not exist.
-        ddl = schema(PROJECTS / name, "--dialect", "postgresql", **postgres_env("no_such_database"))
+        offline = {**postgres_env("no_such_database"), "GRATICULE_TEST_PORT": "1"}
+        ddl = schema(PROJECTS / name, "--dialect", "postgresql", **offline)
         assert execute_script(provided, ddl) > 0
         actual = read_catalog(provided)
 
