@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Flag, auto
 
-from .schema import Check, Column, ForeignKey, Index, PrimaryKey, Table
+from .schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table
 
 
 class ColumnChange(Flag):
@@ -131,4 +131,17 @@ class ModifyTable:
     changes: list[TableChange] = field(default_factory=list)
 
 
-Change = AddTable | DropTable | ModifyTable
+@dataclass
+class ModifySchema:
+    """The schema-level attributes differ (``Schema.attrs``: PostgreSQL enums and extensions).
+
+    The diff puts it before every table change; a driver plans what it creates (types the new tables use)
+    ahead of the table changes and what it removes after them. Dialects that keep no schema attributes never
+    see it.
+    """
+
+    old: Schema
+    new: Schema
+
+
+Change = AddTable | DropTable | ModifyTable | ModifySchema

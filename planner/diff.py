@@ -32,6 +32,7 @@ from .changes import (
     DropTable,
     ModifyColumn,
     ModifyPrimaryKey,
+    ModifySchema,
     ModifyTable,
     ModifyTableComment,
     ModifyTableOptions,
@@ -62,7 +63,10 @@ def diff_schemas(
         new = desired_tables.get(name)
         if new is not None and (changes := diff_tables(old, new, normalizer)):
             modified.append(ModifyTable(old, new, changes))
-    return _order(dropped, added, modified, lazy_fk_targets)
+    ordered = _order(dropped, added, modified, lazy_fk_targets)
+    if current.attrs != desired.attrs:
+        return [ModifySchema(current, desired), *ordered]
+    return ordered
 
 
 def diff_tables(old: Table, new: Table, normalizer: Normalizer) -> list[TableChange]:

@@ -1,0 +1,186 @@
+"""The catalog queries of the PostgreSQL inspector: one per kind of object, each covering every table at once.
+
+Every query selects from the same set of tables (``_TABLES``: ordinary tables of one schema that no extension
+owns), so the number of queries per schema is fixed whatever the number of tables. Expressions come back as
+the server deparses them (``pg_get_expr``, ``pg_get_indexdef``), types as ``format_type`` spells them.
+"""
+
+from __future__ import annotations
+
+# pg_collation's "default": the database's own collation, an expression key's when nothing else applies.
+DEFAULT_COLLATION_OID = 100
+
+# Objects an extension created (deptype 'e') belong to the extension, not to the user's schema.
+_NOT_EXTENSION_MEMBER = """NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_depend AS e
+    WHERE e.classid = {catalog}::regclass AND e.objid = {oid} AND e.deptype = 'e')"""
+
+_TABLES = f"""WITH tables AS (
+    SELECT c.oid, c.relname, c.relkind, c.relispartition
+    FROM pg_catalog.pg_class AS c
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p')
+      AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")}
+)
+"""
+
+TABLES = (
+    _TABLES
+    + """
+SELECT t.relname, t.relkind, t.relispartition, d.description
+FROM tables AS t
+LEFT JOIN pg_catalog.pg_description AS d
+  ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+ORDER BY t.relname
+"""
+)
+
+# The sequence a column owns: serial columns own theirs with an automatic dependency ('a'), identity columns
+# with an internal one ('i'). Indexes also depend automatically on their columns, hence the relkind filter.
+COLUMNS = (
+    _TABLES
+    + """
+SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END,
+       d.description, seq.relname, seq.seqstart, seq.seqincrement, seq.deptype
+FROM tables AS t
+JOIN pg_catalog.pg_attribute AS a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_catalog.pg_type AS ty ON ty.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_collation AS co ON co.oid = a.attcollation
+LEFT JOIN pg_catalog.pg_description AS d
+  ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
+LEFT JOIN LATERAL (
+    SELECT s.relname, ps.seqstart, ps.seqincrement, dep.deptype
+    FROM pg_catalog.pg_depend AS dep
+    JOIN pg_catalog.pg_class AS s ON s.oid = dep.objid AND s.relkind = 'S'
+    JOIN pg_catalog.pg_sequence AS ps ON ps.seqrelid = s.oid
+    WHERE dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = t.oid
+      AND dep.refobjsubid = a.attnum AND dep.classid = 'pg_catalog.pg_class'::regclass
+      AND dep.deptype IN ('a', 'i')
+    ORDER BY s.relname
+    LIMIT 1
+) AS seq ON true
+ORDER BY t.relname, a.attnum
+"""
+)
+
+# Primary keys, unique, foreign-key, check and exclusion constraints. Column lists keep the key's order.
+CONSTRAINTS = (
+    _TABLES
+    + """
+SELECT t.relname, con.conname, con.contype,
+       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord)
+             JOIN pg_catalog.pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.num
+             ORDER BY k.ord),
+       pg_catalog.pg_get_expr(con.conbin, con.conrelid), con.convalidated, con.connoinherit,
+       con.condeferrable, con.condeferred, con.confupdtype, con.confdeltype,
+       rn.nspname, rc.relname,
+       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
+             JOIN pg_catalog.pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.num
+             ORDER BY k.ord)
+FROM tables AS t
+JOIN pg_catalog.pg_constraint AS con ON con.conrelid = t.oid
+LEFT JOIN pg_catalog.pg_class AS rc ON rc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace AS rn ON rn.oid = rc.relnamespace
+WHERE con.contype IN ('p', 'u', 'f', 'c', 'x')
+ORDER BY t.relname, con.conname
+"""
+)
+
+# One row per index. Per key part: the column name (NULL for an expression), the expression text, the
+# operator class (NULL when it is the default one for the type), the collation (NULL when it is the column's,
+# or the database default for an expression) and the DESC/NULLS FIRST bits.
+# The parts after indnkeyatts are INCLUDE columns, which have no operator class, collation or options.
+INDEXES = (
+    _TABLES
+    + """
+SELECT t.relname, i.relname, ix.indisunique, ix.indisprimary, ix.indnkeyatts, am.amname,
+       pg_catalog.pg_get_expr(ix.indpred, ix.indrelid), d.description, {nulls_not_distinct},
+       ARRAY(SELECT a.attname FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord)
+             LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ix.indrelid AND a.attnum = u.attnum
+             ORDER BY u.ord),
+       ARRAY(SELECT pg_catalog.pg_get_indexdef(ix.indexrelid, k, false)
+             FROM generate_series(1, ix.indnatts) AS k ORDER BY k),
+       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
+             FROM unnest(ix.indclass::oid[]) WITH ORDINALITY AS u(oid, ord)
+             JOIN pg_catalog.pg_opclass AS opc ON opc.oid = u.oid ORDER BY u.ord),
+       ARRAY(SELECT CASE WHEN u.coll = 0 OR u.coll = a.attcollation OR (u.attnum = 0 AND u.coll = {default})
+                         THEN NULL ELSE co.collname END
+             FROM unnest(ix.indkey::int2[], ix.indcollation::oid[]) WITH ORDINALITY AS u(attnum, coll, ord)
+             LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ix.indrelid AND a.attnum = u.attnum
+             LEFT JOIN pg_catalog.pg_collation AS co ON co.oid = u.coll ORDER BY u.ord),
+       ix.indoption::int2[],
+       con.contype
+FROM tables AS t
+JOIN pg_catalog.pg_index AS ix ON ix.indrelid = t.oid
+JOIN pg_catalog.pg_class AS i ON i.oid = ix.indexrelid
+JOIN pg_catalog.pg_am AS am ON am.oid = i.relam
+LEFT JOIN pg_catalog.pg_constraint AS con
+  ON con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')
+LEFT JOIN pg_catalog.pg_description AS d
+  ON d.objoid = i.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+ORDER BY t.relname, i.relname
+"""
+)
+
+ENUMS = f"""
+SELECT ty.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum AS e
+                         WHERE e.enumtypid = ty.oid ORDER BY e.enumsortorder)
+FROM pg_catalog.pg_type AS ty
+JOIN pg_catalog.pg_namespace AS n ON n.oid = ty.typnamespace
+WHERE n.nspname = %(schema)s AND ty.typtype = 'e'
+  AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_type'", oid="ty.oid")}
+ORDER BY ty.typname
+"""
+
+EXTENSIONS = """
+SELECT x.extname FROM pg_catalog.pg_extension AS x
+JOIN pg_catalog.pg_namespace AS n ON n.oid = x.extnamespace
+WHERE n.nspname = %(schema)s
+ORDER BY x.extname
+"""
+
+
+# The first object of a schema that a user (not an extension) created, for the clean check: tables first, as
+# Atlas reports them, then other relations, types, routines and extensions.
+FIRST_OBJECT = f"""
+SELECT kind, name FROM (
+    SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+                          WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
+                          ELSE 'foreign table' END AS kind,
+           c.relname AS name,
+           CASE WHEN c.relkind IN ('r', 'p') THEN 0 ELSE 1 END AS rank
+    FROM pg_catalog.pg_class AS c
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+      AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid")}
+    UNION ALL
+    SELECT 'type', ty.typname, 2
+    FROM pg_catalog.pg_type AS ty
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = ty.typnamespace
+    LEFT JOIN pg_catalog.pg_class AS c ON c.oid = ty.typrelid
+    WHERE n.nspname = %(schema)s AND (ty.typtype IN ('e', 'd', 'r') OR c.relkind = 'c')
+      AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_type'", oid="ty.oid")}
+    UNION ALL
+    SELECT 'function', p.proname, 3
+    FROM pg_catalog.pg_proc AS p
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+    WHERE n.nspname = %(schema)s
+      AND {_NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_proc'", oid="p.oid")}
+    UNION ALL
+    SELECT 'extension', x.extname, 4
+    FROM pg_catalog.pg_extension AS x
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = x.extnamespace
+    WHERE n.nspname = %(schema)s
+) AS objects
+ORDER BY rank, name
+LIMIT 1
+"""
+
+
+def indexes_query(server_version: int) -> str:
+    """``NULLS NOT DISTINCT`` exists from PostgreSQL 15 on; before, every index treats NULLs as distinct."""
+    column = "ix.indnullsnotdistinct" if server_version >= 150000 else "false"
+    return INDEXES.format(nulls_not_distinct=column, default=DEFAULT_COLLATION_OID)
