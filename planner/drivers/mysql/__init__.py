@@ -1,1 +1,56 @@
-"""The MySQL and MariaDB driver: dev databases, inspection, normalisation and planning."""
+"""The MySQL and MariaDB driver: dev databases, inspection, normalisation and planning.
+
+One driver serves both flavours. The inspector asks the server which one it is (``VERSION()``) and reads each
+flavour's catalog spellings into one model form (:mod:`.values`); the normaliser's rules and the planner's SQL
+hold for both, so neither needs to know which server a schema came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...changes import Change
+from ...plan import Statement
+from ...schema import Schema
+from ...urls import DatabaseURL
+from . import devdb as _devdb
+from . import inspect as _inspect
+from . import plan as _plan
+from .normalize import MySQLNormalizer
+
+
+class MySQLDriver:
+    name = "mysql"
+    lazy_fk_targets = False
+    """MySQL checks that a foreign key's target table exists when the key is created (unless
+    FOREIGN_KEY_CHECKS is off), so tables in a cycle are created first and their keys added afterwards."""
+
+    def __init__(self) -> None:
+        self.normalizer = MySQLNormalizer()
+
+    def inspect(self, conn: Any, schema: str | None = None) -> Schema:
+        """Inspect database ``schema`` (default: the connection's current database)."""
+        return _inspect.inspect_schema(conn, schema or _current_database(conn))
+
+    def plan(self, changes: list[Change]) -> list[Statement]:
+        return _plan.plan_changes(changes)
+
+    def open_dev(self, url: DatabaseURL) -> _devdb.MySQLDevDatabase:
+        return _devdb.open_dev_database(url)
+
+    def check_clean(self, conn: Any, schema: str | None = None) -> None:
+        _inspect.check_clean(conn, schema or _current_database(conn))
+
+
+def _current_database(conn: Any) -> str:
+    with conn.cursor() as cur:
+        cur.execute("SELECT DATABASE()")
+        row = cur.fetchone()
+    if not row or not row[0]:
+        from ...errors import GraticuleError
+
+        raise GraticuleError("mysql: no database selected; name one in the URL (mysql://host/db)")
+    return row[0]
+
+
+DRIVER = MySQLDriver()
