@@ -1,9 +1,8 @@
 """Evaluate HCL expressions by walking python-hcl2's Lark trees.
 
-Values are plain Python: ``str``, ``int``/``float`` (HCL numbers), ``bool``, ``None`` (null), ``list``
-(tuples and lists) and ``dict`` (objects and maps). Names at the root of a reference (``var``, ``local``,
-``data``, ``atlas``) are resolved by the caller, so this module knows the expression language and nothing of
-the config blocks built on it.
+Values are plain Python (see ``values``). Names at the root of a reference (``var``, ``local``, ``data``,
+``atlas``) are resolved by the caller, so this module knows the expression language and nothing of the config
+blocks built on it.
 """
 
 from __future__ import annotations
@@ -11,15 +10,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from lark import Token, Tree
 
+from . import templates
 from .errors import ConfigError
+from .functions import ArgumentError, Function
 from .strings import decode_escapes
-from .syntax import parse_expression, position
-
-Function = Callable[..., Any]
+from .syntax import position
+from .values import ProgramOutput, equal, format_number, type_name
 
 # Functions whose arguments are evaluated by the function itself (to catch their errors).
 LAZY_FUNCTIONS = ("try", "can")
@@ -37,29 +38,6 @@ class Namespace:
         self.unknown = unknown
 
 
-def type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict | Namespace):
-        return "object"
-    return type(value).__name__
-
-
-def format_number(value: int | float) -> str:
-    """HCL prints numbers without a needless fraction: ``2``, ``2.5``, ``1000``."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    return str(value)
-
-
 class Evaluator:
     def __init__(
         self,
@@ -70,14 +48,15 @@ class Evaluator:
         self.filename = filename
         self.resolve_root = resolve_root
         self.functions = functions
-        self.iteration: list[dict[str, Any]] = []
-        # A heredoc is re-parsed from its text, so positions inside it are reported at the heredoc itself.
+        self.scopes: list[dict[str, Any]] = []
+        # Expressions parsed out of a heredoc's text report their errors at their ${ in the file.
         self._origin: tuple[int, int] | None = None
 
     # ---- errors --------------------------------------------------------------------------------------------
 
-    def error(self, message: str, node: Tree | Token) -> ConfigError:
-        line, column = self._origin or position(node)
+    def error(self, message: str, node: Tree | Token | tuple[int, int]) -> ConfigError:
+        """An error at the node (or the line and column given), or at the origin inside a heredoc."""
+        line, column = self._origin or (node if isinstance(node, tuple) else position(node))
         return ConfigError(message, self.filename, line, column)
 
     # ---- dispatch ------------------------------------------------------------------------------------------
@@ -109,32 +88,15 @@ class Evaluator:
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
 
     def _string(self, node: Tree) -> str:
-        out = []
-        for part in _trees(node):
-            piece = part.children[0]
-            if isinstance(piece, Token):
-                if piece.type == "STRING_CHARS":
-                    out.append(decode_escapes(str(piece.value), lambda m, p=piece: self.error(m, p)))
-                elif piece.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                    out.append(str(piece.value)[1:])  # $${ → ${ and %%{ → %{
-                else:
-                    raise self.error(f"unexpected {piece.value!r} in string", piece)
-            elif piece.data == "interpolation":
-                out.append(self.interpolated(self.value(_trees(piece)[0]), piece))
-            else:
-                raise self.error("template directives (%{ ... }) are not supported yet", piece)
-        return "".join(out)
+        def decode(token: Token) -> str:
+            return decode_escapes(str(token.value), lambda m: self.error(m, token))
 
-    def interpolated(self, value: Any, node: Tree) -> str:
-        if isinstance(value, str):
-            return value
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int | float):
-            return format_number(value)
-        if value is None:
-            raise self.error("invalid template interpolation value: the expression result is null", node)
-        raise self.error(f"invalid template interpolation value: cannot include a {type_name(value)}", node)
+        try:
+            parts = templates.string_parts(node, decode)
+            nodes = templates.assemble(parts, self.filename)
+        except ConfigError as e:
+            raise self._relocated(e) from None
+        return self.render(nodes)
 
     def _heredoc_template(self, node: Tree) -> str:
         return self._heredoc(node)
@@ -150,38 +112,89 @@ class Evaluator:
             raise self.error("malformed heredoc", node)
         flush, _marker, rest = match.groups()
         # The body is every line before the closing marker's line, each with its newline (HCL keeps the last).
-        lines = rest.split("\n")
+        lines = rest.replace("\r\n", "\n").split("\n")
         body_lines = lines[: max(len(lines) - 2, 0)] if lines[-1] == "" else lines[:-1]
+        cut = 0
         if flush:
             # <<- strips the indentation common to all non-blank lines.
-            indents = [len(line) - len(line.lstrip(" ")) for line in body_lines if line.strip()]
+            indents = [len(line) - len(line.lstrip(" \t")) for line in body_lines if line.strip()]
             cut = min(indents, default=0)
             body_lines = [line[cut:] for line in body_lines]
         body = "".join(line + "\n" for line in body_lines)
-        return self._template_text(body, node)
-
-    def _template_text(self, text: str, node: Tree) -> str:
-        """Evaluate literal template text (a heredoc body) by handing it to python-hcl2 as a quoted string."""
-        if "${" not in text and "%{" not in text:
-            return text
-        quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        line, column = self._origin or position(node)
-        tree = parse_expression(f'"{quoted}"', self.filename, line, column)
-        saved, self._origin = self._origin, (line, column)
+        if "${" not in body and "%{" not in body:
+            return body
+        line, _column = self._origin or position(node)
         try:
-            return self.value(tree)
+            nodes = templates.assemble(
+                templates.split_heredoc(body, self.filename, line + 1, cut), self.filename
+            )
+        except ConfigError as e:
+            raise self._relocated(e) from None
+        return self.render(nodes)
+
+    def _relocated(self, error: ConfigError) -> ConfigError:
+        """A template error, moved to the origin when the evaluator reports at one (a heredoc expression)."""
+        if self._origin is not None:
+            return ConfigError(error.message, self.filename, *self._origin)
+        return ConfigError(error.message, self.filename, error.line, error.column)
+
+    def render(self, nodes: list[templates.Node]) -> str:
+        out: list[str] = []
+        for node in nodes:
+            if isinstance(node, templates.Text):
+                out.append(node.value)
+            elif isinstance(node, templates.Interpolation):
+                with self._at(node):
+                    value = self.value(node.expr)
+                    out.append(self.interpolated(value, (node.line, node.column)))
+            elif isinstance(node, templates.If):
+                with self._at(node):
+                    condition = self.boolean(self.value(node.condition), node.condition)
+                out.append(self.render(node.then if condition else node.otherwise))
+            else:
+                with self._at(node):
+                    collection = self.value(node.collection)
+                    pairs = self._pairs(collection, node.collection)
+                for key, element in pairs:
+                    scope = {node.value: element} | ({node.key: key} if node.key else {})
+                    with self.scope(scope):
+                        out.append(self.render(node.body))
+        return "".join(out)
+
+    @contextmanager
+    def _at(self, node: templates.Interpolation | templates.If | templates.For) -> Iterator[None]:
+        """Report errors at the node's position when its expression was parsed out of a heredoc."""
+        saved = self._origin
+        if node.synthetic:
+            self._origin = (node.line, node.column)
+        try:
+            yield
         finally:
             self._origin = saved
 
+    @contextmanager
+    def scope(self, names: dict[str, Any]) -> Iterator[None]:
+        """Names visible to the expressions evaluated inside (for iterations, ``each``, enum words)."""
+        self.scopes.append(names)
+        try:
+            yield
+        finally:
+            self.scopes.pop()
+
+    def interpolated(self, value: Any, node: Tree | tuple[int, int]) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return format_number(value)
+        if value is None:
+            raise self.error("invalid template interpolation value: the expression result is null", node)
+        raise self.error(f"invalid template interpolation value: cannot include a {type_name(value)}", node)
+
     def _template_string(self, node: Tree) -> str:
-        # Inside a heredoc, a nested string literal arrives escaped once more (\"...\"): undo that layer
-        # and evaluate it as the quoted string it was.
-        if self._origin is None:
-            raise self.error('unexpected \\" outside a heredoc', node)
-        raw = str(node.children[0])[2:-2]
-        source = re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), raw)
-        line, column = self._origin
-        return self.value(parse_expression(f'"{source}"', self.filename, line, column))
+        # python-hcl2 lexes \"...\" inside a directive as one token; HCL has no such expression.
+        raise self.error('unexpected \\" in an expression: inside ${ } and %{ } write plain quotes', node)
 
     # ---- collections ---------------------------------------------------------------------------------------
 
@@ -214,7 +227,7 @@ class Evaluator:
 
     def _identifier(self, node: Tree) -> Any:
         name = str(node.children[0])
-        for scope in reversed(self.iteration):
+        for scope in reversed(self.scopes):
             if name in scope:
                 return scope[name]
         try:
@@ -239,6 +252,8 @@ class Evaluator:
             if name not in base:
                 raise self.error(f'object has no attribute "{name}"', node)
             return base[name]
+        if isinstance(base, ProgramOutput) and name == "value":
+            return str(base)
         raise self.error(f'cannot access attribute "{name}" of a {type_name(base)} value', node)
 
     def _index_expr_term(self, node: Tree) -> Any:
@@ -311,12 +326,12 @@ class Evaluator:
                 raise self.error(f"{name}(): the argument before ... must be a list", node)
             args = [*args[:-1], *args[-1]]
         try:
-            return function(*args)
-        except ConfigError:
-            raise
-        except TypeError as e:
-            raise self.error(f"{name}(): wrong arguments ({_explain_type_error(e)})", node) from None
-        except (ValueError, OSError, KeyError, IndexError) as e:
+            return function.call(args)
+        except ArgumentError as e:
+            # Point at the argument when it is one written in the call (not spread by ...).
+            at = arg_nodes[e.index] if e.index is not None and e.index < len(arg_nodes) - expand else node
+            raise self.error(f"{name}(): {e}", at) from None
+        except (ValueError, OSError, OverflowError, RecursionError) as e:
             raise self.error(f"{name}(): {e}", node) from None
 
     def _lazy_function(self, name: str, arg_nodes: list[Tree], node: Tree) -> Any:
@@ -362,9 +377,9 @@ class Evaluator:
             return self.boolean(left, node) or self.boolean(self.value(right_node), node)
         right = self.value(right_node)
         if kind == "DOUBLE_EQ":
-            return _equal(left, right)
+            return equal(left, right)
         if kind == "NEQ":
-            return not _equal(left, right)
+            return not equal(left, right)
         a, b = self.number(left, node), self.number(right, node)
         if kind in ("LT", "GT", "LEQ", "GEQ"):
             return {"LT": a < b, "GT": a > b, "LEQ": a <= b, "GEQ": a >= b}[kind]
@@ -437,39 +452,24 @@ class Evaluator:
 
     def _for_iterations(self, intro: Tree, condition: Tree | None, node: Tree) -> Iterator[None]:
         names = [str(t.children[0]) for t in _trees(intro) if t.data == "identifier"]
-        collection = self.value(_trees(intro)[-1])
-        if isinstance(collection, dict):
-            pairs: list[tuple[Any, Any]] = sorted(collection.items())
-        elif isinstance(collection, list):
-            pairs = list(enumerate(collection))
-        else:
-            raise self.error(f"cannot iterate over a {type_name(collection)} value", node)
-        for key, element in pairs:
+        collection_node = _trees(intro)[-1]
+        for key, element in self._pairs(self.value(collection_node), collection_node):
             scope = {names[-1]: element}
             if len(names) == 2:
                 scope[names[0]] = key
-            self.iteration.append(scope)
-            try:
+            with self.scope(scope):
                 if condition is None or self.boolean(self.value(_trees(condition)[0]), condition):
                     yield
-            finally:
-                self.iteration.pop()
+
+    def _pairs(self, collection: Any, node: Tree) -> list[tuple[Any, Any]]:
+        """(key, element) pairs of a list (by index) or a map (by key, in key order, as HCL iterates)."""
+        if isinstance(collection, dict):
+            return sorted(collection.items())
+        if isinstance(collection, list):
+            return list(enumerate(collection))
+        raise self.error(f"cannot iterate over a {type_name(collection)} value", node)
 
 
 def _trees(node: Tree) -> list[Tree]:
     """Child trees, without tokens and without newlines/comments."""
     return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-
-
-def _equal(a: Any, b: Any) -> bool:
-    # HCL equality is typed: 1 == "1" is false, and true is not 1.
-    if isinstance(a, bool) != isinstance(b, bool):
-        return False
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return a == b
-    return type(a) is type(b) and a == b
-
-
-def _explain_type_error(error: TypeError) -> str:
-    text = str(error)
-    return text.split("() ", 1)[1] if "() " in text else text

@@ -9,7 +9,10 @@ _HEX = "0123456789abcdefABCDEF"
 
 
 def decode_escapes(raw: str, error: Callable[[str], Exception]) -> str:
-    """The value of the literal text of a quoted string; an unknown escape is an error, as in HCL."""
+    """The value of the literal text of a quoted string; an unknown escape is an error, as in HCL, and so is
+    a line break (python-hcl2 lets a quoted string run on across lines; HCL does not)."""
+    if "\n" in raw:
+        raise error('unterminated string: a quoted string ends on its line (use "\\n" or a heredoc for more)')
     if "\\" not in raw:
         return raw
     out, i = [], 0

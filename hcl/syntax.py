@@ -64,26 +64,38 @@ class Body:
 
 def parse(text: str, filename: str) -> Body:
     """Parse a whole file; a syntax error is a ``ConfigError`` at its position."""
-    try:
-        tree = hcl2.parses_to_tree(text)
-    except UnexpectedInput as e:
-        raise ConfigError(f"syntax error: {_describe(e)}", filename, e.line, e.column) from None
-    except Exception as e:  # the grammar's lexer can fail in ways Lark does not classify
-        raise ConfigError(f"syntax error: {e}", filename) from None
+    tree = _parse_tree(text, filename, "syntax error", None)
     return _Reader(filename).body(tree.children[0])
 
 
 def parse_expression(source: str, filename: str, line: int, column: int) -> Tree:
-    """Parse ``source`` as one expression (used for heredoc templates, which python-hcl2 keeps as raw text).
+    """Parse ``source`` as one expression (the pieces of heredoc templates, which python-hcl2 keeps as raw
+    text). Errors are reported at ``line:column``, the position of the construct the source came from."""
+    tree = _parse_tree(f"v = {source}\n", filename, "syntax error in template", (line, column))
+    attributes = [
+        c for c in tree.children[0].children if isinstance(c, Tree) and c.data != "new_line_or_comment"
+    ]
+    if len(attributes) != 1 or attributes[0].data != "attribute":
+        raise ConfigError("syntax error in template: expected one expression", filename, line, column)
+    return attributes[0].children[-1]
 
-    Errors are reported at ``line:column``, the position of the construct the source came from.
-    """
+
+def _parse_tree(text: str, filename: str, what: str, at: tuple[int, int] | None) -> Tree:
+    """python-hcl2's parse tree; every failure of the parser, whatever its type, becomes a ``ConfigError``."""
     try:
-        tree = hcl2.parses_to_tree(f"v = {source}\n")
+        return hcl2.parses_to_tree(text)
     except UnexpectedInput as e:
-        raise ConfigError(f"syntax error in template: {_describe(e)}", filename, line, column) from None
-    attribute = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
-    return attribute.children[-1]
+        line, column = at or (e.line, e.column)
+        raise ConfigError(f"{what}: {_describe(e)}", filename, line, column) from None
+    except RecursionError:
+        line, column = at or (None, None)
+        raise ConfigError(f"{what}: nested too deeply", filename, line, column) from None
+    except Exception as e:  # the grammar's lexer and transformer fail in ways Lark does not classify
+        line, column = at or (getattr(e, "line", None), getattr(e, "column", None))
+        detail = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ConfigError(
+            f"{what}: {detail}", filename, line if isinstance(line, int) else None, column
+        ) from None
 
 
 def _describe(error: UnexpectedInput) -> str:
@@ -91,7 +103,8 @@ def _describe(error: UnexpectedInput) -> str:
         return f"unexpected character {error.char!r}"
     if isinstance(error, UnexpectedEOF):
         return "unexpected end of file"
-    assert isinstance(error, UnexpectedToken)
+    if not isinstance(error, UnexpectedToken):
+        return str(error).strip().splitlines()[0] if str(error).strip() else "unexpected input"
     token = error.token
     text = str(token.value).lstrip(" \t")
     if token.type == "$END":

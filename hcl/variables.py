@@ -7,14 +7,14 @@ and a single value given for a list-typed variable becomes a one-element list, b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from lark import Tree
 
 from .errors import ConfigError
-from .evaluate import format_number, type_name
+from .values import format_number, type_name
 
 PRIMITIVES = ("string", "number", "int", "bool", "any")
 COLLECTIONS = ("list", "set", "map")
@@ -102,3 +102,18 @@ def _number(value: Any) -> int | float:
             raise ValueError(f"expected a number, got {value!r}") from None
         return int(number) if number.is_integer() else number
     return value
+
+
+def parse_var_flags(values: Iterable[str]) -> dict[str, str | list[str]]:
+    """``--var key=value`` flags as input values; a key given more than once becomes a list, as in Atlas."""
+    out: dict[str, str | list[str]] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"invalid --var {item!r}: expected key=value")
+        previous = out.get(key)
+        if previous is None:
+            out[key] = value
+        else:
+            out[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+    return out

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from graticule.hcl import ConfigError, ExternalSchema, load_config, load_config_text
+from graticule.hcl import (
+    Analyzer,
+    ConcurrentIndex,
+    ConfigError,
+    Diff,
+    ExternalSchema,
+    Lint,
+    load_config,
+    load_config_text,
+)
 
 # Atlas's Django guide config, verbatim but for the program, which runs graticule's provider.
 SEED_CONFIG = """\
@@ -136,18 +145,20 @@ env "dev" {
     assert env.blocks == {"test": {"schema": {"src": ["x.test.hcl"]}}}
 
 
-def test_top_level_lint_and_diff_are_inherited() -> None:
-    config = load(
-        """
+INHERITING = """
 lint {
   destructive {
     error = true
   }
   latest = 1
+  review = WARNING
 }
 diff {
   skip {
     drop_table = true
+  }
+  concurrent_index {
+    create = true
   }
 }
 env "dev" {
@@ -157,13 +168,34 @@ env "dev" {
       error = false
     }
   }
+  diff {
+    concurrent_index {
+      drop = true
+    }
+  }
+}
+env "plain" {
 }
 """
-    )
+
+
+def test_top_level_lint_and_diff_are_inherited_as_atlas_does() -> None:
+    config = load(INHERITING)
     env = config.env
     assert env is not None
-    assert env.lint == {"destructive": {"error": True}, "latest": 3, "data_depend": {"error": False}}
-    assert env.diff == {"skip": {"drop_table": True}}
+    # The env's analyzers replace the top-level ones; review is inherited; its own latest wins.
+    assert env.lint == Lint(latest=3, review="WARNING", analyzers={"data_depend": Analyzer(error=False)})
+    # Only the top-level skip block is inherited by an env with its own diff block.
+    assert env.diff == Diff(skip={"drop_table"}, concurrent_index=ConcurrentIndex(drop=True))
+    # An env without lint/diff blocks takes the top-level ones whole.
+    plain = load(INHERITING, "plain").env
+    assert plain is not None
+    assert (
+        plain.lint
+        == config.lint
+        == Lint(latest=1, review="WARNING", analyzers={"destructive": Analyzer(error=True)})
+    )
+    assert plain.diff == Diff(skip={"drop_table"}, concurrent_index=ConcurrentIndex(create=True))
 
 
 def test_unlabeled_env_matches_atlas_env() -> None:
@@ -185,14 +217,20 @@ def test_migration_format_other_than_atlas() -> None:
         'atlas.hcl:4:5: migration format "golang-migrate" is not supported: graticule reads and writes '
         "the atlas format only"
     )
+    # Atlas's scoped enums: the format may be written as a bare word.
     bare = 'env "dev" {\n  migration {\n    format = flyway\n  }\n}\n'
-    assert config_error(bare) == 'atlas.hcl:3:14: unknown variable "flyway"'  # a bare word is a reference
+    assert config_error(bare).startswith('atlas.hcl:3:5: migration format "flyway" is not supported')
+    atlas = load('env "dev" {\n  migration {\n    format = atlas\n  }\n}\n').env
+    assert atlas is not None and atlas.migration_format == "atlas"
+    assert config_error('env "dev" {\n  migration {\n    format = nope\n  }\n}\n') == (
+        'atlas.hcl:3:14: unknown variable "nope"'
+    )
 
 
 def test_wrong_types_are_located() -> None:
     assert config_error('env "dev" {\n  dev = 5\n}\n') == 'atlas.hcl:2:3: "dev" must be a string, got number'
     assert config_error('env "dev" {\n  src = [1]\n}\n') == (
-        'atlas.hcl:2:3: "src" must be a string or a list of strings, got list'
+        'atlas.hcl:2:3: "src" must be a string or a list of strings, got a list with a non-string element'
     )
 
 
@@ -295,9 +333,16 @@ def test_unknown_local_and_data_source() -> None:
 
 
 def test_unsupported_data_source_is_refused_when_used() -> None:
-    text = 'data "composite_schema" "app" {\n}\nenv "dev" {\n  src = data.composite_schema.app.url\n}\n'
-    assert config_error(text) == 'atlas.hcl:1:1: data source "composite_schema" is not supported yet'
+    text = 'data "sql" "tenants" {\n  url = "x"\n}\nenv "dev" {\n  src = data.sql.tenants.values\n}\n'
+    assert config_error(text) == (
+        'atlas.hcl:1:1: data source "sql" is not supported by graticule '
+        "(supported: external_schema, composite_schema, external)"
+    )
     assert load(text, None).env is None  # declared but unused: fine
+    unknown = 'data "nosuch" "x" {\n}\n'
+    assert config_error(unknown, None).startswith(
+        'atlas.hcl:1:1: unknown data source type "nosuch" (expected '
+    )
 
 
 def test_getenv(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -323,5 +368,9 @@ def test_duplicate_definitions() -> None:
     assert config_error("locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n", None) == (
         'atlas.hcl:5:3: duplicate local value "a" (first defined at line 2)'
     )
-    two_envs = 'env "dev" {\n}\nenv "dev" {\n}\n'
-    assert config_error(two_envs).startswith('atlas.hcl:3:1: several env blocks are named "dev"')
+    assert config_error(
+        'variable "a" {\n  type = bool\n  default = true\n}\nvariable "a" {\n  type = string\n}\n'
+    ) == ('atlas.hcl:5:1: duplicate variable "a"')
+    assert config_error('env "dev" {\n  migration {\n  }\n  migration {\n  }\n}\n') == (
+        "atlas.hcl:4:3: duplicate migration block (first at line 2)"
+    )

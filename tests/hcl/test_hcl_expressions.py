@@ -106,11 +106,22 @@ def test_unknown_function_is_named() -> None:
 
 
 def test_function_argument_errors() -> None:
-    assert error("upper(1, 2)").startswith("atlas.hcl:2:7: upper(): wrong arguments")
-    assert error('jsondecode("{")').startswith("atlas.hcl:2:7: jsondecode(): invalid JSON")
     assert (
-        error('format("%x", 1)')
-        == "atlas.hcl:2:7: format(): unsupported format verb %x (supported: %s %d %v %q %%)"
+        error("upper(1, 2)") == "atlas.hcl:2:7: upper(): takes 1 argument, got 2 (signature: upper(string))"
+    )
+    assert error('join(",", "a")') == "atlas.hcl:2:17: join(): argument 2 must be a list, got string"
+    assert error("lower([1])") == "atlas.hcl:2:13: lower(): argument 1 must be a string, got list"
+    assert (
+        error("concat()")
+        == "atlas.hcl:2:7: concat(): takes at least 1 argument, got 0 (signature: concat(list, list...))"
+    )
+    assert error('jsondecode("{")').startswith("atlas.hcl:2:7: jsondecode(): invalid JSON")
+    assert error('format("%y", 1)') == (
+        "atlas.hcl:2:7: format(): unsupported format verb %y (supported: %v %s %q %d %f %e %g %t %x %o %b %%)"
+    )
+    assert (
+        error('format("%s %s", 1)')
+        == "atlas.hcl:2:7: format(): not enough arguments for the format string '%s %s'"
     )
 
 
@@ -125,7 +136,7 @@ def test_function_argument_errors() -> None:
         ("{ a = 1 }.b", 'atlas.hcl:2:16: object has no attribute "b"'),
         ('"x" + 1', "atlas.hcl:2:7: expected a number, got string 'x'"),
         ("1 / 0", "atlas.hcl:2:7: division by zero"),
-        ('"%{ if true }x%{ endif }"', "atlas.hcl:2:8: template directives (%{ ... }) are not supported yet"),
+        ('"%{ if true }x"', "atlas.hcl:2:8: unclosed template directive: %{ if } without %{ endif }"),
         ("{ a = 1, a = 2 }", 'atlas.hcl:2:16: duplicate object key "a"'),
     ],
 )
