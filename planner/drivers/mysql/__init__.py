@@ -16,6 +16,7 @@ from ...urls import DatabaseURL
 from . import devdb as _devdb
 from . import inspect as _inspect
 from . import plan as _plan
+from . import target as _target
 from .normalize import MySQLNormalizer
 
 
@@ -37,6 +38,9 @@ class MySQLDriver:
 
     def open_dev(self, url: DatabaseURL) -> _devdb.MySQLDevDatabase:
         return _devdb.open_dev_database(url)
+
+    def connect(self, url: DatabaseURL, *, readonly: bool = True) -> _target.MySQLTarget:
+        return _target.connect_target(url, readonly=readonly)
 
     def check_clean(self, conn: Any, schema: str | None = None) -> None:
         _inspect.check_clean(conn, schema or _current_database(conn))

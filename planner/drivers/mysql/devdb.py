@@ -53,7 +53,7 @@ class MySQLDevDatabase:
         except pymysql.MySQLError as e:
             if _code(e) not in _ACCESS_DENIED:
                 where = self.url.redacted
-                raise GraticuleError(f"cannot create a dev database on {where}: {_message(e)}") from e
+                raise GraticuleError(f"cannot create a dev database on {where}: {message(e)}") from e
             self._use_named_database(e)
             return
         self.schema, self.scratch = name, True
@@ -63,21 +63,21 @@ class MySQLDevDatabase:
         """No CREATE DATABASE privilege: plan in the URL's database, if it is clean."""
         if not self.url.path:
             raise GraticuleError(
-                f"cannot create a dev database on {self.url.redacted} ({_message(denied)}) and the URL names "
+                f"cannot create a dev database on {self.url.redacted} ({message(denied)}) and the URL names "
                 "no database to use instead"
             ) from denied
         self.schema = self.url.path
         try:
             _run(self.conn, f"USE {quote_ident(self.schema)}")
         except pymysql.MySQLError as e:
-            raise GraticuleError(f"cannot use dev database {self.url.redacted}: {_message(e)}") from e
+            raise GraticuleError(f"cannot use dev database {self.url.redacted}: {message(e)}") from e
         check_clean(self.conn, self.schema)
 
     def execute(self, sql: str) -> None:
         try:
             _run(self.conn, sql)
         except pymysql.MySQLError as e:
-            raise ExecutionError(_message(e)) from e
+            raise ExecutionError(message(e)) from e
 
     def reset(self) -> None:
         """Return to an empty database."""
@@ -146,7 +146,7 @@ def connect(url: DatabaseURL) -> Any:
     try:
         return pymysql.connect(**kwargs)
     except pymysql.MySQLError as e:
-        raise GraticuleError(f"cannot connect to dev database {url.redacted}: {_message(e)}") from e
+        raise GraticuleError(f"cannot connect to {url.redacted}: {message(e)}") from e
 
 
 _OBJECTS = """
@@ -188,7 +188,7 @@ def _code(error: pymysql.MySQLError) -> int | None:
     return error.args[0] if error.args and isinstance(error.args[0], int) else None
 
 
-def _message(error: pymysql.MySQLError) -> str:
+def message(error: pymysql.MySQLError) -> str:
     """The server's own message (PyMySQL's args are ``(code, message)``)."""
     if len(error.args) >= 2:
         return str(error.args[1])

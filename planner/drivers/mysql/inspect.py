@@ -25,7 +25,7 @@ How MySQL/MariaDB features land in the model:
   redefinition of the column can);
 - ``Table.options``: ``engine``, ``charset``, ``collation`` always, ``engine_default: True`` when the engine
   is the server's default (so a plan names it only when it is not); ``Table.comment``;
-- ``Schema.attrs``: the database's ``charset``/``collation`` and ``server`` (e.g. ``MariaDB 10.11.6``).
+- ``Schema.attrs``: the database's default ``charset`` and ``collation``.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def inspect_schema(conn: Any, schema: str) -> Schema:
     return Schema(
         name=schema,
         tables=[tables[name] for name in sorted(tables)],
-        attrs={"charset": charset, "collation": collation, "server": str(server)},
+        attrs={"charset": charset, "collation": collation},
     )
 
 

@@ -43,6 +43,7 @@ from ...changes import (
     DropTable,
     ModifyColumn,
     ModifyPrimaryKey,
+    ModifySchema,
     ModifyTable,
     ModifyTableComment,
     ModifyTableOptions,
@@ -77,6 +78,8 @@ def plan_changes(changes: list[Change]) -> list[Statement]:
             statements.append(drop_table(change.table))
         elif isinstance(change, ModifyTable):
             statements += alter_table(change)
+        elif isinstance(change, ModifySchema):
+            statements += alter_database(change)
         else:
             raise TypeError(f"mysql: unsupported change {type(change).__name__}")
     statements += [
@@ -106,6 +109,18 @@ def create_table(table: Table) -> Statement:
 
 def drop_table(table: Table) -> Statement:
     return Statement(f"DROP TABLE {quote_ident(table.name)}", comment=f"Drop {_q(table.name)} table")
+
+
+def alter_database(modify: ModifySchema) -> list[Statement]:
+    """The database's default charset/collation. No name: the statement applies to the database the
+    migration runs in, which is not the dev database the plan was made on."""
+    old, new = modify.old.attrs, modify.new.attrs
+    # A side that knows no defaults (the empty schema ``schema inspect`` plans from) asks for no change.
+    if not old.get("collation") or not new.get("collation") or old.get("collation") == new.get("collation"):
+        return []
+    # CHARACTER SET, not CHARSET: without a database name, ALTER DATABASE would read CHARSET as one.
+    clause = f"CHARACTER SET {new.get('charset')} COLLATE {new.get('collation')}"
+    return [Statement(f"ALTER DATABASE {clause}", comment="Modify the database defaults")]
 
 
 def alter_table(modify: ModifyTable) -> list[Statement]:
