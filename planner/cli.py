@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from graticule.hcl.config import load_config
-from graticule.hcl.errors import ConfigError
+from graticule.hcl import ConfigError, load_config, parse_var_flags
 
 from .desired import ExternalProgram, SourceContext
 from .errors import ChecksumError, GraticuleError
@@ -60,25 +59,14 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def parse_vars(values: tuple[str, ...]) -> dict[str, str | list[str]]:
-    """``--var k=v`` pairs; a key given more than once becomes a list, as in Atlas."""
-    out: dict[str, str | list[str]] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected key=value, got {item!r}", param_hint="--var")
-        if key in out:
-            prev = out[key]
-            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
-        else:
-            out[key] = value
-    return out
-
-
 def config_path(url: str) -> Path:
-    if not url.startswith("file://"):
-        raise GraticuleError(f"unsupported config URL {url!r}: expected file://<path>")
-    return Path(url.removeprefix("file://"))
+    """The file of a ``-c/--config`` URL, worded as Atlas words its refusals."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise GraticuleError(f"missing scheme for config file. Did you mean file://{url}?")
+    if scheme != "file":
+        raise GraticuleError(f"unsupported config file driver {scheme!r} (expected file://<path>)")
+    return Path(rest)
 
 
 class EnvSettings:
@@ -95,8 +83,12 @@ class EnvSettings:
         path = config_path(config)
         if not path.is_file():
             raise GraticuleError(f"config file {path} not found (pass -c file://<path>)")
-        loaded = load_config(str(path), env=env, variables=parse_vars(variables))
-        selected = loaded.env
+        loaded = load_config(str(path), env=env, variables=parse_var_flags(variables))
+        if len(loaded.envs) > 1:
+            # A multi-target env (several blocks, or for_each) runs per target in `migrate apply`; one
+            # directory cannot be planned for several targets at once.
+            raise GraticuleError(f'multiple envs found for "{env}"')
+        selected = loaded.envs[0]
         self.dev = selected.dev
         self.src = list(selected.src)
         self.dir = selected.migration_dir
@@ -106,6 +98,7 @@ class EnvSettings:
                 p.name: ExternalProgram(name=p.name, argv=list(p.program), working_dir=p.working_dir)
                 for p in loaded.external_schemas.values()
             },
+            composites={c.name: c.urls for c in loaded.composite_schemas.values()},
             base_dir=Path.cwd(),
         )
 

@@ -1,4 +1,5 @@
-"""The desired state: SQL text from an external_schema program or a file (``src`` / ``--to``)."""
+"""The desired state: SQL text from an external_schema program or a file (``src`` / ``--to``), or from several
+such sources composed by a composite_schema, in order."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from .errors import GraticuleError
 
 EXTERNAL_SCHEME = "external_schema://"
+COMPOSITE_SCHEME = "composite_schema://"
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,11 @@ class DesiredSQL:
 
 @dataclass
 class SourceContext:
-    """What a ``src`` URL may refer to: the config's external programs, and the base of relative paths."""
+    """What a ``src`` URL may refer to: the config's external programs and composite schemas (each the
+    ordered URLs of its members), and the base of relative paths."""
 
     programs: dict[str, ExternalProgram] = field(default_factory=dict)
+    composites: dict[str, list[str]] = field(default_factory=dict)
     base_dir: Path = field(default_factory=Path.cwd)
 
 
@@ -43,7 +47,16 @@ def load_desired(urls: list[str], ctx: SourceContext) -> list[DesiredSQL]:
     return [sql for url in urls for sql in _load_one(url, ctx)]
 
 
-def _load_one(url: str, ctx: SourceContext) -> list[DesiredSQL]:
+def _load_one(url: str, ctx: SourceContext, within: tuple[str, ...] = ()) -> list[DesiredSQL]:
+    if url.startswith(COMPOSITE_SCHEME):
+        name = url.removeprefix(COMPOSITE_SCHEME)
+        members = ctx.composites.get(name)
+        if members is None:
+            raise GraticuleError(f'data source "composite_schema" "{name}" is not defined in the config file')
+        if name in within:
+            raise GraticuleError(f'composite_schema "{name}" includes itself')
+        # One desired state: every member's SQL runs on the same dev database, in block order.
+        return [sql for member in members for sql in _load_one(member, ctx, (*within, name))]
     if url.startswith(EXTERNAL_SCHEME):
         name = url.removeprefix(EXTERNAL_SCHEME)
         program = ctx.programs.get(name)
@@ -54,7 +67,10 @@ def _load_one(url: str, ctx: SourceContext) -> list[DesiredSQL]:
         return _read_sql_files(Path(url.removeprefix("file://")), ctx.base_dir)
     if "://" not in url:
         raise GraticuleError(f"invalid desired-state URL {url!r}: expected file://… or a data source URL")
-    raise GraticuleError(f"unsupported desired-state URL {url.split('://')[0]!r}:// (supported: file://)")
+    raise GraticuleError(
+        f"unsupported desired-state URL {url.split('://')[0]!r}:// "
+        "(supported: file://, external_schema://, composite_schema://)"
+    )
 
 
 def run_external_program(program: ExternalProgram, base_dir: Path) -> DesiredSQL:
