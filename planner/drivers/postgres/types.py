@@ -65,7 +65,8 @@ def canonical(type_text: str) -> str:
         text, dims = text.removesuffix(" array"), dims + 1
     if text.startswith("_"):
         text, dims = text[1:], dims + 1  # the catalog's array type names: _int4 is int4[]
-    return _scalar(text) + "[]" * dims
+    # PostgreSQL does not enforce array dimensions: text[][] is text[].
+    return _scalar(text) + ("[]" if dims else "")
 
 
 def _scalar(text: str) -> str:
@@ -102,9 +103,7 @@ def _squash(text: str) -> str:
 def base_name(type_text: str) -> str:
     """The canonical type without modifiers or array brackets: ``character varying(20)[]`` → ``character
     varying``; ``timestamp(3) with time zone`` → ``timestamp with time zone``."""
-    text = canonical(type_text)
-    while text.endswith("[]"):
-        text = text.removesuffix("[]")
+    text = canonical(type_text).removesuffix("[]")
     return re.sub(r"\(.*?\)", "", text)
 
 
