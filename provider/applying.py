@@ -17,7 +17,7 @@ tests compare both).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -105,7 +105,8 @@ SHORTCUTS = os.environ.get("GRATICULE_PROVIDER_NO_SHORTCUTS") != "1"
 """Whether the provider may take the exact shortcuts described in the module docstrings (a diagnostic)."""
 
 # Operations whose database_forwards reads the changed model only, from `to_state` and `from_state.apps`.
-_ADDITIVE = tuple(
+# Matched by exact type: a subclass (a third-party operation) may read more, and takes Django's path.
+_ADDITIVE = frozenset(
     getattr(operations, name)
     for name in (
         "CreateModel",
@@ -124,15 +125,13 @@ _ADDITIVE = tuple(
 
 def _additive_change(operation: Operation, app_label: str) -> tuple[str, str] | None:
     """The model an additive operation changes, or None when the operation must take Django's path."""
-    if not isinstance(operation, _ADDITIVE):
+    if type(operation) not in _ADDITIVE:
         return None
     if isinstance(operation, operations.AddField) and operation.field.primary_key:
         return None  # a new primary key changes what every foreign key to the model points at
-    if isinstance(operation, operations.CreateModel):
-        return app_label, operation.name_lower
-    return app_label, operation.model_name_lower if hasattr(
-        operation, "model_name_lower"
-    ) else operation.name_lower
+    # CreateModel and the Alter…Together/Options operations name the model `name`; field, index and
+    # constraint operations name it `model_name`.
+    return app_label, getattr(operation, "model_name_lower", None) or operation.name_lower
 
 
 def _rendered(state: ProjectState, key: tuple[str, str]) -> type[models.Model] | None:
@@ -185,11 +184,10 @@ class _StateBefore:
         self.apps = _AppsBefore(state, key, _rendered(state, key))
 
 
-class _Overlay(dict):
+class _Overlay(Mapping):
     """The project's model states, with the changed one as it was before the operation."""
 
     def __init__(self, current: dict, key: tuple[str, str], before: Any) -> None:
-        super().__init__()
         self._current, self._key, self._before = current, key, before
 
     def __getitem__(self, key: tuple[str, str]) -> Any:
@@ -198,6 +196,12 @@ class _Overlay(dict):
                 raise KeyError(key)
             return self._before
         return self._current[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return (key for key in self._current if key != self._key or self._before is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class _AppsBefore:
