@@ -50,7 +50,7 @@ from . import clauses
 from .clauses import column_definition
 from .ddl import comment_name as _q
 from .ddl import literal, quote, serial_sequence_name
-from .types import SERIAL_TYPES, base_name, is_known, needs_using
+from .types import SERIAL_TYPES, is_known, is_string, needs_using
 
 
 class UnsupportedChangeError(GraticuleError):
@@ -203,7 +203,12 @@ def _modify_column(table: str, change: ModifyColumn, plan: _TablePlan) -> None:
         # Only the removal of an expression reaches here (see _recreated_columns): values are kept.
         out.append(f"{alter} DROP EXPRESSION")
     if old_identity and not new_identity:
-        out.append(f"{alter} DROP IDENTITY")
+        drop_identity = f"{alter} DROP IDENTITY"
+        if new_serial:
+            # The identity's sequence carries the serial's name: it must be gone before that one is created.
+            plan.before.append(_alter(table, [drop_identity]))
+        else:
+            out.append(drop_identity)
     if new_serial and not old_serial:
         plan.before.append(_create_serial_sequence(table, new))
         plan.after.append(_sequence_past_values(table, new))
@@ -264,7 +269,7 @@ def _type_change(old: Column, new: Column) -> str:
     if needs_using(_storage_type(old), target):
         # A cast through text reaches user-defined types (enums, domains) from any type via their input
         # function; built-in targets get the direct cast, which keeps PostgreSQL's own conversion rules.
-        via_text = "" if is_known(target) or base_name(old.type) == "text" else "::text"
+        via_text = "" if is_known(target) or is_string(old.type) else "::text"
         sql += f" USING {quote(new.name)}{via_text}::{target}"
     return sql
 
@@ -272,7 +277,7 @@ def _type_change(old: Column, new: Column) -> str:
 def _create_serial_sequence(table: str, column: Column) -> Statement:
     sequence = serial_sequence_name(table, column.name)
     return Statement(
-        f"CREATE SEQUENCE IF NOT EXISTS {quote(sequence)} AS {_storage_type(column)} "
+        f"CREATE SEQUENCE {quote(sequence)} AS {_storage_type(column)} "
         f"OWNED BY {quote(table)}.{quote(column.name)}",
         comment=f"Create sequence for serial column {_q(column.name)}",
     )

@@ -144,6 +144,11 @@ def _plain(base: str) -> str:
     return SERIAL_TYPES.get(base, base)
 
 
+def is_string(type_text: str) -> bool:
+    """A string type, which PostgreSQL converts to any type through that type's input function."""
+    return not is_array(type_text) and base_name(type_text) in _STRINGS
+
+
 def is_known(type_text: str) -> bool:
     """A built-in type this module knows; user-defined types (enums, domains) and extension types are not."""
     base = _plain(base_name(type_text))
