@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
+from . import docker
 from .changes import Change
 from .diff import diff_schemas
 from .drivers import DevConnection, Driver, get_driver
@@ -47,11 +48,13 @@ class DevDatabase:
 
 @contextmanager
 def open_dev(url: str) -> Iterator[DevDatabase]:
-    """Open the dev database; it is closed (and a scratch database dropped) on exit, error or Ctrl-C."""
+    """Open the dev database; it is closed (a scratch database dropped, a container stopped) on exit, error or
+    Ctrl-C."""
     parsed = parse_url(url)
-    driver = get_driver(parsed.dialect)
-    session = driver.open_dev(parsed)
-    try:
+    with ExitStack() as cleanup:
+        if parsed.dialect == "docker":
+            parsed = parse_url(cleanup.enter_context(docker.start(parsed)))
+        driver = get_driver(parsed.dialect)
+        session = driver.open_dev(parsed)
+        cleanup.callback(session.close)
         yield DevDatabase(driver, session)
-    finally:
-        session.close()
