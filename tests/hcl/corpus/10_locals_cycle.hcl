@@ -1,0 +1,9 @@
+locals {
+  a = "${local.b}-a"
+  b = "${local.c}-b"
+  c = local.a
+}
+
+env "dev" {
+  url = local.a
+}

@@ -1,0 +1,8 @@
+diff {
+  skip {
+    drop_tabel = true
+  }
+}
+
+env "local" {
+}

@@ -1,0 +1,6 @@
+env "local" {
+  migration {
+    dir    = "file://migrations"
+    format = golang-migrate
+  }
+}

@@ -1,0 +1,7 @@
+env "local" {
+  url = "sqlite://local.db"
+}
+
+env "dev" {
+  url = "sqlite://dev.db"
+}

@@ -1,0 +1,4 @@
+env "dev" {
+  url = "sqlite://dev.db"
+  dev = lookup({ a = "sqlite://dev?mode=memory" }, "a", "")
+}

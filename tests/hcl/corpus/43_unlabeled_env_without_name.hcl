@@ -1,0 +1,3 @@
+env {
+  url = "sqlite://dev.db"
+}

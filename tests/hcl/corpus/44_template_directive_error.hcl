@@ -1,0 +1,12 @@
+locals {
+  text = <<EOT
+header
+%{ for t in ["a", "b"] }
+  ${t}
+%{ endif }
+EOT
+}
+
+env "dev" {
+  text = local.text
+}
