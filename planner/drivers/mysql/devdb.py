@@ -56,7 +56,7 @@ class MySQLDevDatabase:
                 raise GraticuleError(f"cannot create a dev database on {where}: {message(e)}") from e
             self._use_named_database(e)
             return
-        self.schema, self.scratch = name, True
+        self.schema, self.scratch = name, True  # from here on, close() drops it
         _run(self.conn, f"USE {quote_ident(name)}")
 
     def _use_named_database(self, denied: pymysql.MySQLError) -> None:
@@ -66,12 +66,15 @@ class MySQLDevDatabase:
                 f"cannot create a dev database on {self.url.redacted} ({message(denied)}) and the URL names "
                 "no database to use instead"
             ) from denied
-        self.schema = self.url.path
+        name = self.url.path
         try:
-            _run(self.conn, f"USE {quote_ident(self.schema)}")
+            _run(self.conn, f"USE {quote_ident(name)}")
         except pymysql.MySQLError as e:
             raise GraticuleError(f"cannot use dev database {self.url.redacted}: {message(e)}") from e
-        check_clean(self.conn, self.schema)
+        check_clean(self.conn, name)
+        # Only now is it ours to empty: close() cleans up ``self.schema``, and a database that was not clean
+        # must come out of a failed open untouched.
+        self.schema = name
 
     def execute(self, sql: str) -> None:
         try:
