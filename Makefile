@@ -5,10 +5,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The provider is also tested on Django 4.2 LTS, in a venv of its own (the main one has Django 5.2).
+VENV42 := .venv-django42
+STAMP42 := $(VENV42)/.installed
 # The example's atlas.hcl runs `python example/manage.py …`: put the venv's python first on PATH.
 RUN    := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: demo test lint bench services clean
+.PHONY: demo test test-django42 lint bench services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +28,19 @@ demo: $(STAMP)
 	@echo "==> running migrate diff again"
 	$(RUN) $(BIN)/graticule migrate diff --env django
 
-test: $(STAMP) services
+$(STAMP42): pyproject.toml
+	$(PYTHON) -m venv $(VENV42)
+	$(VENV42)/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(VENV42)/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 'Django>=4.2,<5.0'
+	touch $@
+
+# The Django 4.2 provider run goes first so that pytest's last summary line counts the whole suite.
+test: $(STAMP) $(STAMP42) services
+	PATH="$(CURDIR)/$(VENV42)/bin:$$PATH" $(VENV42)/bin/python -m pytest -q -p no:cacheprovider tests/provider
 	$(RUN) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-django42: $(STAMP42) services
+	PATH="$(CURDIR)/$(VENV42)/bin:$$PATH" $(VENV42)/bin/python -m pytest -q -p no:cacheprovider tests/provider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -40,4 +54,4 @@ services:
 	@bash .ci/services.sh
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV42) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
