@@ -330,6 +330,15 @@ def test_generated_expression_change_recreates_the_column_and_what_depends_on_it
     assert "t_a" not in m.script  # untouched by the rebuild
 
 
+def test_what_only_seems_to_depend_on_a_recreated_column_survives(pair):
+    # The name "g" appears in the check and the index predicate, but only inside string literals: PostgreSQL
+    # keeps both when the column goes, so they are dropped IF EXISTS before being created again.
+    both = """CREATE TABLE t (a text, g int GENERATED ALWAYS AS ({}) STORED, CONSTRAINT a_not_g CHECK (a <> 'g'));
+        CREATE INDEX t_a ON t (a) WHERE a <> 'g'"""
+    m = migrate(pair, both.format("1"), both.format("2"))
+    assert 'DROP CONSTRAINT IF EXISTS "a_not_g"' in m.script and 'DROP INDEX IF EXISTS "t_a"' in m.script
+
+
 def test_plain_column_becomes_generated_and_back(pair):
     migrate(
         pair,
