@@ -109,9 +109,9 @@ class BlockReader:
         known = tuple(known)
         for name, attribute in block.body.attributes.items():
             if name not in known:
+                expected = f"expected {', '.join(known)}" if known else "it takes only blocks"
                 raise self.error(
-                    f'unknown attribute "{name}" in the {block.type} block (expected {", ".join(known)})',
-                    attribute,
+                    f'unknown attribute "{name}" in the {block.type} block ({expected})', attribute
                 )
 
     def only_blocks(self, block: Block, known: Iterable[str]) -> None:

@@ -392,7 +392,15 @@ class Evaluator:
             "SLASH": lambda: a / b,
             "PERCENT": lambda: math.fmod(a, b),
         }[kind]()
-        return int(result) if isinstance(result, float) and result.is_integer() else result
+        if isinstance(result, float):
+            if not math.isfinite(result):
+                raise self.error("arithmetic result out of range", node)
+            # HCL computes in arbitrary precision: 0.1 + 0.2 is 0.3. Fifteen significant digits, all a
+            # double holds for sure, give the same result for the decimal numbers configs are written with.
+            result = float(f"{result:.15g}")
+            if result.is_integer() and abs(result) < 2**53:
+                return int(result)
+        return result
 
     def _conditional(self, node: Tree) -> Any:
         condition, when_true, when_false = _trees(node)

@@ -111,6 +111,9 @@ def _describe(error: UnexpectedInput) -> str:
         found = "end of file"
     elif text.startswith(("\n", "\r")) or not text:
         found = "newline"
+    elif text.startswith("~"):
+        # python-hcl2 has no strip markers in ${ } of quoted strings; heredocs and %{ } have them.
+        return "${~ and ~} strip markers are not supported in quoted strings (use them in a heredoc)"
     else:
         found = repr(text.split("\n")[0][:20])
     expected = set(error.expected or ())

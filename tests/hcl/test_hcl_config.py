@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from graticule.hcl import (
     Analyzer,
+    CompositeMember,
+    CompositeSchema,
     ConcurrentIndex,
     ConfigError,
     Diff,
@@ -15,6 +19,7 @@ from graticule.hcl import (
     Lint,
     load_config,
     load_config_text,
+    parse_var_flags,
 )
 
 # Atlas's Django guide config, verbatim but for the program, which runs graticule's provider.
@@ -374,3 +379,173 @@ def test_duplicate_definitions() -> None:
     assert config_error('env "dev" {\n  migration {\n  }\n  migration {\n  }\n}\n') == (
         "atlas.hcl:4:3: duplicate migration block (first at line 2)"
     )
+
+
+def program(code: str) -> str:
+    """An HCL list running ``code`` with this interpreter (argv, no shell)."""
+    return json.dumps([sys.executable, "-c", code])
+
+
+def test_external_data_is_its_stdout_run_once_and_only_when_used(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    code = f"open({str(runs)!r}, 'a').write('x'); print('{{\"url\": \"sqlite://x.db\"}}')"
+    text = (
+        f'data "external" "conf" {{\n  program = {program(code)}\n}}\n'
+        f'data "external" "broken" {{\n  program = {program("import sys; sys.exit(1)")}\n}}\n'
+        "locals {\n  conf = jsondecode(data.external.conf)\n}\n"
+        'env "dev" {\n  url = local.conf.url\n  raw = data.external.conf.value\n'
+        "  same = data.external.conf == data.external.conf.value\n}\n"
+    )
+    env = load(text).env
+    assert env is not None
+    assert env.url == "sqlite://x.db"
+    assert env.attrs == {"raw": '{"url": "sqlite://x.db"}\n', "same": True}
+    assert runs.read_text() == "x"  # once, although referenced three times; "broken" never ran
+
+
+def test_external_data_working_dir_and_missing_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "value.txt").write_text("from sub")
+    monkeypatch.chdir(tmp_path)
+    code = "print(open('value.txt').read())"
+    text = f'data "external" "v" {{\n  program = {program(code)}\n  working_dir = "sub"\n}}\n'
+    env = load(text + 'env "dev" {\n  v = trimspace(data.external.v)\n}\n').env
+    assert env is not None and env.attrs["v"] == "from sub"
+    use = 'env "dev" {\n  v = data.external.v\n}\n'
+    missing = 'data "external" "v" {\n  program = ["no-such-program-graticule"]\n}\n' + use
+    assert (
+        config_error(missing)
+        == "atlas.hcl:1:1: data.external.v: program 'no-such-program-graticule' not found"
+    )
+    empty = 'data "external" "v" {\n  program = []\n}\n' + use
+    assert config_error(empty) == 'atlas.hcl:2:3: data "external" "v": program is empty'
+
+
+def test_composite_schema_members_and_errors() -> None:
+    text = """
+data "external_schema" "orm" {
+  program = ["orm", "--dialect", "sqlite"]
+}
+data "composite_schema" "inner" {
+  schema "main" {
+    url = "file://types.sql"
+  }
+}
+data "composite_schema" "app" {
+  schema "main" {
+    url = data.composite_schema.inner.url
+  }
+  schema "main" {
+    url = data.external_schema.orm.url
+  }
+}
+env "dev" {
+  src = data.composite_schema.app.url
+}
+"""
+    config = load(text)
+    assert config.env is not None and config.env.src == ["composite_schema://app"]
+    assert config.composite_schemas["app"] == CompositeSchema(
+        "app",
+        [
+            CompositeMember("main", "composite_schema://inner"),
+            CompositeMember("main", "external_schema://orm"),
+        ],
+    )
+    assert config.composite_schemas["inner"].urls == ["file://types.sql"]
+    assert list(config.external_schemas) == ["orm"]
+
+    def composite(body: str) -> str:
+        return config_error(
+            f'data "composite_schema" "c" {{\n{body}}}\n'
+            'env "dev" {\n  src = data.composite_schema.c.url\n}\n'
+        )
+
+    assert composite("") == 'atlas.hcl:1:1: data "composite_schema" "c" needs at least one schema block'
+    assert composite('  schema {\n    url = "file://a.sql"\n  }\n') == (
+        'atlas.hcl:2:3: a composite schema member needs one label: schema "<name>" { url = ... }'
+    )
+    assert composite('  schema "s" {\n  }\n') == 'atlas.hcl:2:3: schema "s": missing attribute "url"'
+    assert (
+        composite('  schema "s" {\n    url = 1\n  }\n') == 'atlas.hcl:3:5: "url" must be a string, got number'
+    )
+    assert (
+        composite('  url = "x"\n')
+        == 'atlas.hcl:2:3: unknown attribute "url" in the data block (it takes only blocks)'
+    )
+    cycle = 'data "composite_schema" "c" {\n  schema "s" {\n    url = data.composite_schema.c.url\n  }\n}\n'
+    assert config_error(cycle + 'env "dev" {\n  src = data.composite_schema.c.url\n}\n') == (
+        "atlas.hcl:1:1: reference cycle: data.composite_schema.c -> data.composite_schema.c"
+    )
+
+
+def test_for_each_makes_one_env_per_item() -> None:
+    text = 'env "t" {\n  for_each = {for n in ["b", "a"] : n => upper(n)}\n  url = "sqlite://${each.key}-${each.value}"\n}\n'
+    envs = load(text, "t").envs
+    assert [(e.url, e.each) for e in envs] == [
+        ("sqlite://a-A", {"key": "a", "value": "A"}),
+        ("sqlite://b-B", {"key": "b", "value": "B"}),
+    ]
+    by_index = load('env "t" {\n  for_each = ["x", "y"]\n  url = "${each.key}${each.value}"\n}\n', "t").envs
+    assert [e.url for e in by_index] == ["0x", "1y"]
+    assert config_error('env "t" {\n  for_each = "x"\n}\n', "t") == (
+        'atlas.hcl:2:3: "for_each" must be a set, list or map, got string'
+    )
+    assert config_error('env "t" {\n  url = each.value\n}\n', "t") == 'atlas.hcl:2:9: unknown variable "each"'
+
+
+def test_enum_attributes() -> None:
+    def migration(attribute: str) -> str:
+        return config_error(f'env "dev" {{\n  migration {{\n    {attribute}\n  }}\n}}\n')
+
+    env = load('env "dev" {\n  migration {\n    exec_order = "non-linear"\n  }\n}\n').env
+    assert env is not None and env.migration.exec_order == "non-linear"
+    assert migration('exec_order = "sideways"') == (
+        'atlas.hcl:3:5: "exec_order" must be one of LINEAR, LINEAR_SKIP, NON_LINEAR; got "sideways"'
+    )
+    assert migration('format = "atlas?x=1"').startswith('atlas.hcl:3:5: unknown migration format "atlas?x=1"')
+    assert migration("colour = 1") == (
+        'atlas.hcl:3:5: unknown attribute "colour" in the migration block (expected dir, format, baseline, '
+        "exec_order, lock_timeout, revisions_schema, exclude)"
+    )
+    assert config_error('lint {\n  review = SOMETIMES\n}\nenv "dev" {\n}\n') == (
+        'atlas.hcl:2:12: unknown variable "SOMETIMES"'
+    )
+    assert config_error('lint {\n  review = "sometimes"\n}\n', None) == (
+        'atlas.hcl:2:3: "review" must be one of ALWAYS, WARNING, ERROR; got "sometimes"'
+    )
+    assert config_error('lint {\n  latest = "two"\n}\n', None) == (
+        'atlas.hcl:2:3: "latest" must be a whole number, got string'
+    )
+    assert config_error('diff {\n  skip {\n    drop_table = "yes"\n  }\n}\n', None) == (
+        'atlas.hcl:3:5: "drop_table" must be a bool, got string'
+    )
+
+
+def test_top_level_structure() -> None:
+    assert config_error('evn "dev" {\n}\n', None) == (
+        'atlas.hcl:1:1: unknown block "evn" (expected variable, locals, data, env, lint, diff)'
+    )
+    assert config_error('url = "x"\n', None) == (
+        'atlas.hcl:1:1: unexpected attribute "url" at the top level: '
+        "attributes belong in env or locals blocks"
+    )
+    assert (
+        config_error('env "a" "b" {\n}\n')
+        == 'atlas.hcl:1:1: an env block takes at most one label: env "<name>"'
+    )
+    # Atlas Cloud settings and test configuration are accepted and left alone.
+    ignored = load('atlas {\n  cloud {\n    token = "t"\n  }\n}\ntest {\n}\nenv "dev" {\n}\n')
+    assert ignored.env is not None and ignored.env.name == "dev"
+
+
+def test_var_flags() -> None:
+    assert parse_var_flags(["a=1", "b=x=y", "a=2", "c=", "a=3"]) == {
+        "a": ["1", "2", "3"],
+        "b": "x=y",
+        "c": "",
+    }
+    with pytest.raises(ConfigError, match="invalid --var 'novalue': expected key=value"):
+        parse_var_flags(["novalue"])
