@@ -163,7 +163,8 @@ class _Loader:
             raise self.error(f"reference cycle: {cycle}", where)
         self.evaluating.append(label)
         try:
-            return compute()
+            with self.evaluator.top_level():
+                return compute()
         finally:
             self.evaluating.pop()
 

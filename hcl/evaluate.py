@@ -173,6 +173,18 @@ class Evaluator:
             self._origin = saved
 
     @contextmanager
+    def top_level(self) -> Iterator[None]:
+        """Evaluate at the top of the file (a local, a data source): names in scope where the reference was
+        made (``each``, a for expression's variables) are not visible there, and errors are not moved to a
+        heredoc's origin."""
+        saved = self.scopes, self._origin
+        self.scopes, self._origin = [], None
+        try:
+            yield
+        finally:
+            self.scopes, self._origin = saved
+
+    @contextmanager
     def scope(self, names: dict[str, Any]) -> Iterator[None]:
         """Names visible to the expressions evaluated inside (for iterations, ``each``, enum words)."""
         self.scopes.append(names)

@@ -549,3 +549,16 @@ def test_var_flags() -> None:
     }
     with pytest.raises(ConfigError, match="invalid --var 'novalue': expected key=value"):
         parse_var_flags(["novalue"])
+
+
+def test_locals_do_not_see_the_names_in_scope_where_they_are_used() -> None:
+    text = (
+        'locals {\n  tag = "t-${each.value}"\n  x = y\n}\n'
+        'env "t" {\n  for_each = toset(["a"])\n  url = local.tag\n}\n'
+        'env "u" {\n  v = [for y in [1] : local.x]\n}\n'
+    )
+    assert config_error(text, "t") == 'atlas.hcl:2:14: unknown variable "each"'
+    assert config_error(text, "u") == 'atlas.hcl:3:7: unknown variable "y"'
+    # An error inside a local used from a heredoc is reported in the local, not at the heredoc.
+    heredoc = 'locals {\n  bad = nope\n}\nenv "dev" {\n  v = <<EOT\n${local.bad}\nEOT\n}\n'
+    assert config_error(heredoc) == 'atlas.hcl:2:9: unknown variable "nope"'
