@@ -381,13 +381,16 @@ def _fks_between(table: Table, names: set[str], cut: set[int]) -> list[ForeignKe
     ]
 
 
-def _fk_drops_to(modify: ModifyTable, drops: dict[str, _Node]) -> list[DropForeignKey]:
-    """The foreign keys a modification drops that reference a table being dropped: they must go first."""
+def _fk_drops_to(
+    modify: ModifyTable, drops: dict[str, _Node], also: set[str] | frozenset[str] = frozenset()
+) -> list[DropForeignKey]:
+    """The foreign keys a modification drops that reference a table being dropped (or one of ``also``): they
+    must go first."""
     return [
         c
         for c in modify.changes
         if isinstance(c, DropForeignKey)
-        and c.foreign_key.ref_table in drops
+        and (c.foreign_key.ref_table in drops or c.foreign_key.ref_table in also)
         and c.foreign_key.ref_table != modify.new.name
     ]
 
@@ -411,16 +414,19 @@ def _split_modify_nodes(
 ) -> None:
     """Strict database: a modification is cut where its parts must run at different times.
 
-    Drops of foreign keys to dropped tables run before the drops. The rest runs before the creation of tables
-    that reference this one (a new foreign key may need the new unique key), and the new foreign keys to
-    other created or modified tables run after those.
+    Drops of foreign keys to dropped tables run before the drops, and those to modified tables that lose keys
+    or columns before that modification (it may drop what the foreign key uses). The rest runs before the
+    creation of tables that reference this one (a new foreign key may need the new unique key), and the new
+    foreign keys to other created or modified tables run after those.
     """
     targets = set(adds) | {m.new.name for m in modified}
     mains: dict[str, _Node] = {}
     lates: list[tuple[_Node, list[AddForeignKey]]] = []
+    earlies: list[tuple[_Node, list[DropForeignKey]]] = []
+    losing_keys = {m.new.name for m in modified if _drops_keys(m)}
     for modify in modified:
         name = modify.new.name
-        early = _fk_drops_to(modify, drops)
+        early = _fk_drops_to(modify, drops, also=losing_keys)
         late = [
             c
             for c in modify.changes
@@ -432,8 +438,10 @@ def _split_modify_nodes(
         previous = None
         if early_part is not None:
             previous = graph.add(early_part, _DETACH_FKS, name)
+            earlies.append((previous, early))
             for c in early:
-                drops[c.foreign_key.ref_table].after.append(previous)
+                if c.foreign_key.ref_table in drops:
+                    drops[c.foreign_key.ref_table].after.append(previous)
         if main_part is not None:
             mains[name] = graph.add(main_part, _MODIFY, name)
             mains[name].after += [previous] if previous else []
@@ -442,12 +450,22 @@ def _split_modify_nodes(
             node = graph.add(late_part, _ATTACH_FKS, name)
             node.after += [previous] if previous else []
             lates.append((node, late))
+    for node, early in earlies:
+        for c in early:
+            if (main := mains.get(c.foreign_key.ref_table)) is not None:
+                main.after.append(node)
     for table in added:
         adds[table.name].after += [mains[fk.ref_table] for fk in table.foreign_keys if fk.ref_table in mains]
     for node, late in lates:
         for c in late:
             ref = c.foreign_key.ref_table
             node.after += [x for x in (adds.get(ref), mains.get(ref)) if x is not None]
+
+
+def _drops_keys(modify: ModifyTable) -> bool:
+    """Whether a modification may remove what a foreign key from another table relies on (its referenced
+    columns, or the unique key or primary key over them)."""
+    return any(isinstance(c, DropIndex | DropColumn | ModifyPrimaryKey) for c in modify.changes)
 
 
 def _split(

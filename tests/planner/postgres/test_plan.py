@@ -503,3 +503,17 @@ def test_extension_type_column_added_with_its_extension(pair):
         "CREATE EXTENSION citext; CREATE TABLE t (a int, email citext)",
     )
     assert [s.comment for s in m.statements] == ['Create extension "citext"', 'Modify "t" table']
+
+
+def test_foreign_key_is_dropped_before_the_key_it_references_in_another_table(pair):
+    # "a_parent" sorts first, yet its unique key can only go once "b_child" no longer references it.
+    m = migrate(
+        pair,
+        "CREATE TABLE a_parent (id int PRIMARY KEY, code int CONSTRAINT code_key UNIQUE); "
+        "CREATE TABLE b_child (code int CONSTRAINT fk REFERENCES a_parent (code))",
+        "CREATE TABLE a_parent (id int PRIMARY KEY); CREATE TABLE b_child (code int)",
+    )
+    assert [s.sql() for s in m.statements] == [
+        'ALTER TABLE "b_child" DROP CONSTRAINT "fk"',
+        'ALTER TABLE "a_parent" DROP CONSTRAINT "code_key", DROP COLUMN "code"',
+    ]
