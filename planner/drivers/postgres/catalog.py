@@ -112,7 +112,7 @@ SELECT t.relname, i.relname, ix.indisunique, ix.indisprimary, ix.indnkeyatts, am
              LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ix.indrelid AND a.attnum = u.attnum
              LEFT JOIN pg_catalog.pg_collation AS co ON co.oid = u.coll ORDER BY u.ord),
        ix.indoption::int2[],
-       con.contype
+       con.contype, con.condeferrable, con.condeferred
 FROM tables AS t
 JOIN pg_catalog.pg_index AS ix ON ix.indrelid = t.oid
 JOIN pg_catalog.pg_class AS i ON i.oid = ix.indexrelid

@@ -66,6 +66,10 @@ def unique_constraint(index: Index) -> str:
     sql += columns(index.columns)
     if index.include:
         sql += " INCLUDE " + columns(index.include)
+    if index.attrs.get("deferrable"):
+        sql += " DEFERRABLE INITIALLY " + (
+            "DEFERRED" if index.attrs.get("initially_deferred") else "IMMEDIATE"
+        )
     return sql
 
 

@@ -16,7 +16,8 @@ How PostgreSQL features land in the model:
 - ``GENERATED ALWAYS AS (…) STORED``: :class:`Generated` with ``stored=True``;
 - collation: only when it differs from the type's default; comments: ``COMMENT ON`` text;
 - primary key: :class:`PrimaryKey` with the constraint name; a UNIQUE *constraint* is an :class:`Index` with
-  ``constraint=True`` (its index carries the same name), a ``CREATE UNIQUE INDEX`` one without;
+  ``constraint=True`` (its index carries the same name), a ``CREATE UNIQUE INDEX`` one without; a deferrable
+  unique constraint has ``attrs`` ``{"deferrable": True}`` (and ``"initially_deferred": True``);
 - index ``method``: None for btree (the default), else the access method (``gin``, ``gist``, …); key parts
   keep operator classes (non-default only), collations (when not the column's), DESC and NULLS FIRST/LAST
   (only when not the default for the direction); ``include``, ``predicate``, ``nulls_distinct``;
@@ -172,7 +173,7 @@ def _add_constraint(table: Table, row: tuple[Any, ...], schema: str) -> None:
 
 def _add_index(table: Table, row: tuple[Any, ...], schema: str) -> None:
     (_, name, unique, primary, key_count, method, predicate, comment, nulls_not_distinct) = row[:9]
-    columns, definitions, opclasses, collations, options, constraint = row[9:]
+    columns, definitions, opclasses, collations, options, constraint, deferrable, deferred = row[9:]
     if primary:
         return  # the primary key's own index: Table.primary_key already says everything about it
     if constraint == "x":
@@ -194,6 +195,11 @@ def _add_index(table: Table, row: tuple[Any, ...], schema: str) -> None:
                 nulls="FIRST" if nulls_first and not desc else "LAST" if desc and not nulls_first else None,
             )
         )
+    attrs = {}
+    if deferrable:
+        attrs["deferrable"] = True
+        if deferred:
+            attrs["initially_deferred"] = True
     table.indexes.append(
         Index(
             name=name,
@@ -205,6 +211,7 @@ def _add_index(table: Table, row: tuple[Any, ...], schema: str) -> None:
             include=list(columns[key_count:]),
             nulls_distinct=not nulls_not_distinct,
             comment=comment,
+            attrs=attrs,
         )
     )
 

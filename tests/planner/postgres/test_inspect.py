@@ -238,6 +238,19 @@ def test_unique_constraint_versus_unique_index(db):
     assert index == Index(name="t_b", parts=[IndexPart(column="b")], unique=True, constraint=False)
 
 
+def test_deferrable_unique_constraints(db):
+    # Django's UniqueConstraint(deferrable=Deferrable.DEFERRED / IMMEDIATE).
+    t = table(
+        db,
+        """CREATE TABLE t (a int, b int, CONSTRAINT u_a UNIQUE (a) DEFERRABLE INITIALLY DEFERRED,
+        CONSTRAINT u_b UNIQUE (b) DEFERRABLE)""",
+    )
+    assert [i.attrs for i in t.indexes] == [
+        {"deferrable": True, "initially_deferred": True},
+        {"deferrable": True},
+    ]
+
+
 def test_index_features(db):
     t = table(
         db,
