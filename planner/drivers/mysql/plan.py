@@ -14,7 +14,7 @@ Where one statement is not enough:
   one ALTER TABLE, so the new version is added by a second one (as Atlas does);
 - a column whose type or collation changes while a foreign key uses it (Django's ``int`` → ``bigint`` of a
   primary key and the columns referencing it): the server refuses to change it under the key, so those
-  foreign keys are dropped at the start of the plan and added back at its end;
+  foreign keys are dropped at the start of the plan (and the unchanged ones added back at its end);
 - a column that becomes or stops being generated, or switches VIRTUAL/STORED: neither server can MODIFY that,
   so the column is dropped and added again (with the indexes on it) in the same ALTER TABLE.
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from ...changes import (
     AddCheck,
@@ -66,12 +67,11 @@ _LITERAL = re.compile(
 
 def plan_changes(changes: list[Change]) -> list[Statement]:
     """The statements that apply ``changes`` (already ordered by the diff) on MySQL or MariaDB."""
-    pinned = pinned_foreign_keys(changes)
+    unpinned = unpin_foreign_keys(changes)
     statements = [
-        _alter(table, [f"DROP FOREIGN KEY {quote_ident(fk.name or '')}" for fk in fks])
-        for table, fks in pinned.items()
+        _alter(table, [_drop_fk(fk) for fk in fks.values()]) for table, fks in unpinned.drop.items()
     ]
-    for change in changes:
+    for change in unpinned.changes:
         if isinstance(change, AddTable):
             statements.append(create_table(change.table))
         elif isinstance(change, DropTable):
@@ -83,7 +83,8 @@ def plan_changes(changes: list[Change]) -> list[Statement]:
         else:
             raise TypeError(f"mysql: unsupported change {type(change).__name__}")
     statements += [
-        _alter(table, ["ADD " + foreign_key_definition(fk) for fk in fks]) for table, fks in pinned.items()
+        _alter(table, ["ADD " + foreign_key_definition(fk) for fk in fks.values()])
+        for table, fks in unpinned.add_back.items()
     ]
     return statements
 
@@ -165,7 +166,7 @@ def alter_clauses(modify: ModifyTable, changes: list[TableChange]) -> list[str]:
             case AddForeignKey(foreign_key=fk):
                 clauses.append("ADD " + foreign_key_definition(fk))
             case DropForeignKey(foreign_key=fk):
-                clauses.append(f"DROP FOREIGN KEY {quote_ident(fk.name or '')}")
+                clauses.append(_drop_fk(fk))
             case AddCheck(check=check) if not is_column_check(check):
                 clauses.append("ADD " + check_definition(check))
             case DropCheck(check=check) if not is_column_check(check):
@@ -278,32 +279,61 @@ def _charset_collate(options: dict) -> str:
 # ---- foreign keys pinned by type changes -------------------------------------------------------------------
 
 
-def pinned_foreign_keys(changes: list[Change]) -> dict[str, list[ForeignKey]]:
-    """Unchanged foreign keys (by table) on either end of a column whose type or collation changes.
+@dataclass
+class Unpinned:
+    changes: list[Change]
+    """The changes, less the foreign-key drops moved to the start."""
+    drop: dict[str, dict[str, ForeignKey]] = field(default_factory=dict)
+    """Foreign keys to drop before anything else, by table then name."""
+    add_back: dict[str, dict[str, ForeignKey]] = field(default_factory=dict)
+    """Unchanged foreign keys among them, to add back after everything else."""
 
-    MySQL and MariaDB refuse to change such a column while the key exists (error 1832/1833), even with
-    FOREIGN_KEY_CHECKS off. Only keys of tables modified in this plan are seen: a key from a table the plan
-    does not touch still blocks the change, and the plan's verification reports the server's error.
+
+def unpin_foreign_keys(changes: list[Change]) -> Unpinned:
+    """Free the columns whose type or collation changes from the foreign keys on either end of them.
+
+    MySQL and MariaDB refuse to change such a column while a key uses it (error 1832/1833), even with
+    FOREIGN_KEY_CHECKS off. So the plan starts by dropping those keys: the ones the diff drops anyway (their
+    drop moves to the start) and the unchanged ones (added back at the end). Only keys of tables modified in
+    this plan are seen: a key from a table the plan does not touch still blocks the change, and the plan's
+    verification reports the server's error. The diff already adds *new* keys after the columns they use.
     """
-    retyped: set[tuple[str, str]] = set()
     modifies = [c for c in changes if isinstance(c, ModifyTable)]
-    for modify in modifies:
-        for c in modify.changes:
-            if isinstance(c, ModifyColumn) and c.change & (ColumnChange.TYPE | ColumnChange.COLLATION):
-                retyped.add((modify.new.name, c.new.name))
-    pinned: dict[str, list[ForeignKey]] = {}
+    retyped = {
+        (modify.new.name, c.new.name)
+        for modify in modifies
+        for c in modify.changes
+        if isinstance(c, ModifyColumn) and c.change & (ColumnChange.TYPE | ColumnChange.COLLATION)
+    }
+    result = Unpinned(changes=[])
     if not retyped:
-        return pinned
-    for modify in modifies:
-        touched = {id(c.foreign_key) for c in modify.changes if isinstance(c, AddForeignKey | DropForeignKey)}
-        old_names = {fk.name for fk in modify.old.foreign_keys}
-        for fk in modify.new.foreign_keys:
-            if id(fk) in touched or fk.name not in old_names or fk.ref_schema is not None:
-                continue
-            ends = {(modify.new.name, c) for c in fk.columns} | {(fk.ref_table, c) for c in fk.ref_columns}
-            if ends & retyped:
-                pinned.setdefault(modify.new.name, []).append(fk)
-    return pinned
+        result.changes = list(changes)
+        return result
+
+    def blocks(table: str, fk: ForeignKey) -> bool:
+        ends = {(table, c) for c in fk.columns} | {(fk.ref_table, c) for c in fk.ref_columns}
+        return fk.ref_schema is None and bool(ends & retyped)
+
+    for change in changes:
+        if not isinstance(change, ModifyTable):
+            result.changes.append(change)
+            continue
+        table = change.new.name
+        kept = []
+        for c in change.changes:
+            if isinstance(c, DropForeignKey) and blocks(table, c.foreign_key):
+                result.drop.setdefault(table, {})[c.foreign_key.name or ""] = c.foreign_key
+            else:
+                kept.append(c)
+        # The diff may cut one table's modification in parts; a key unchanged by all of them is seen in each.
+        touched = {id(c.foreign_key) for c in change.changes if isinstance(c, AddForeignKey | DropForeignKey)}
+        old_names = {fk.name for fk in change.old.foreign_keys}
+        for fk in change.new.foreign_keys:
+            if id(fk) not in touched and fk.name in old_names and blocks(table, fk):
+                result.drop.setdefault(table, {})[fk.name or ""] = fk
+                result.add_back.setdefault(table, {})[fk.name or ""] = fk
+        result.changes.append(change if len(kept) == len(change.changes) else replace(change, changes=kept))
+    return result
 
 
 # ---- definitions -------------------------------------------------------------------------------------------
@@ -383,6 +413,10 @@ def foreign_key_definition(fk: ForeignKey) -> str:
         sql + f"FOREIGN KEY {_columns(fk.columns)} REFERENCES {target} {_columns(fk.ref_columns)}"
         f" ON UPDATE {fk.on_update} ON DELETE {fk.on_delete}"
     )
+
+
+def _drop_fk(fk: ForeignKey) -> str:
+    return f"DROP FOREIGN KEY {quote_ident(fk.name or '')}"
 
 
 def check_definition(check: Check) -> str:

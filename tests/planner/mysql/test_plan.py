@@ -324,6 +324,34 @@ FK_ROUND_TRIPS = {
         FK
         + "CREATE TABLE c (id int PRIMARY KEY, pid int, CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id))",
     ),
+    # Column types change under foreign keys (Django's int → bigint): the keys must come off first.
+    "retype under a kept key while a new key arrives": (
+        "CREATE TABLE p (id int PRIMARY KEY); "
+        "CREATE TABLE c (id int PRIMARY KEY, pid int, CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id))",
+        "CREATE TABLE p (id bigint PRIMARY KEY); CREATE TABLE n (id int PRIMARY KEY); "
+        "CREATE TABLE c (id int PRIMARY KEY, pid bigint, nid int, "
+        "CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id), "
+        "CONSTRAINT fkn FOREIGN KEY (nid) REFERENCES n (id))",
+    ),
+    "retype under a renamed key": (
+        "CREATE TABLE p (id int PRIMARY KEY); "
+        "CREATE TABLE z (id int PRIMARY KEY, pid int, CONSTRAINT fk_a FOREIGN KEY (pid) REFERENCES p (id))",
+        "CREATE TABLE p (id bigint PRIMARY KEY); "
+        "CREATE TABLE z (id int PRIMARY KEY, pid bigint, "
+        "CONSTRAINT fk_b FOREIGN KEY (pid) REFERENCES p (id))",
+    ),
+    "retype under a changed key": (
+        "CREATE TABLE p (id int PRIMARY KEY); "
+        "CREATE TABLE z (id int PRIMARY KEY, pid int, CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id))",
+        "CREATE TABLE p (id bigint PRIMARY KEY); CREATE TABLE z (id int PRIMARY KEY, pid bigint, "
+        "CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE)",
+    ),
+    "retype a self reference": (
+        "CREATE TABLE s (id int PRIMARY KEY, parent int, "
+        "CONSTRAINT up FOREIGN KEY (parent) REFERENCES s (id))",
+        "CREATE TABLE s (id bigint PRIMARY KEY, parent bigint, "
+        "CONSTRAINT up FOREIGN KEY (parent) REFERENCES s (id))",
+    ),
     "self reference": (
         "CREATE TABLE c (id int PRIMARY KEY)",
         "CREATE TABLE c (id int PRIMARY KEY, parent int, "
