@@ -69,11 +69,8 @@ def convert_input(value: Any, var_type: VarType) -> Any:
             return format_number(value)
         if isinstance(value, str):
             return value
-    elif kind in ("number", "int"):
-        number = _number(value)
-        if kind == "int" and not float(number).is_integer():
-            raise ValueError(f"expected a whole number, got {format_number(number)}")
-        return number
+    elif kind in ("number", "int"):  # Atlas keeps int as another name of number
+        return _number(value)
     elif kind == "bool":
         if isinstance(value, bool):
             return value
