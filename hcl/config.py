@@ -39,7 +39,7 @@ Inputs = Mapping[str, str | list[str]]
 def load_config(path: str, env: str | None = None, variables: Inputs | None = None) -> Config:
     """Load the config file at ``path``, selecting ``env``; ``variables`` are the ``--var`` values."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte order mark is not part of the text
     except FileNotFoundError:
         raise ConfigError(f"config file {path!r} not found") from None
     except (OSError, UnicodeDecodeError) as e:
