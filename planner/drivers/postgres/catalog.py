@@ -89,28 +89,33 @@ ORDER BY t.relname, con.conname
 """
 )
 
-# One row per index. Per key part: the column name (NULL for an expression), the expression text, the
-# operator class (NULL when it is the default one for the type), the collation (NULL when it is the column's,
-# or the database default for an expression) and the DESC/NULLS FIRST bits.
-# The parts after indnkeyatts are INCLUDE columns, which have no operator class, collation or options.
+# One row per index. Per key part: the column name (NULL for an expression), the expression text, the operator
+# class (NULL when it is the default one for the type), the collation (NULL when it is the column's, or the
+# database default for an expression) and the DESC/NULLS FIRST bits. The parts after indnkeyatts are INCLUDE
+# columns, which have no operator class, collation or options. Lookups are scalar subqueries by oid: joins
+# against unnest() make the planner guess 100 rows and scan pg_collation and pg_opclass once per index.
 INDEXES = (
     _TABLES
     + """
 SELECT t.relname, i.relname, ix.indisunique, ix.indisprimary, ix.indnkeyatts, am.amname,
        pg_catalog.pg_get_expr(ix.indpred, ix.indrelid), d.description, {nulls_not_distinct},
-       ARRAY(SELECT a.attname FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord)
-             LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ix.indrelid AND a.attnum = u.attnum
-             ORDER BY u.ord),
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(ix.indexrelid, k, false)
-             FROM generate_series(1, ix.indnatts) AS k ORDER BY k),
-       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
-             FROM unnest(ix.indclass::oid[]) WITH ORDINALITY AS u(oid, ord)
-             JOIN pg_catalog.pg_opclass AS opc ON opc.oid = u.oid ORDER BY u.ord),
-       ARRAY(SELECT CASE WHEN u.coll = 0 OR u.coll = a.attcollation OR (u.attnum = 0 AND u.coll = {default})
-                         THEN NULL ELSE co.collname END
+       ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute AS a
+                     WHERE a.attrelid = ix.indrelid AND a.attnum = u.attnum)
+             FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) ORDER BY u.ord),
+       ARRAY(SELECT CASE WHEN u.attnum = 0
+                         THEN pg_catalog.pg_get_indexdef(ix.indexrelid, u.ord::int, false) END
+             FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) ORDER BY u.ord),
+       ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
+                     FROM pg_catalog.pg_opclass AS opc WHERE opc.oid = u.oid)
+             FROM unnest(ix.indclass::oid[]) WITH ORDINALITY AS u(oid, ord) ORDER BY u.ord),
+       ARRAY(SELECT CASE WHEN u.coll = 0 OR (u.attnum = 0 AND u.coll = {default})
+                           OR u.coll = (SELECT a.attcollation FROM pg_catalog.pg_attribute AS a
+                                        WHERE a.attrelid = ix.indrelid AND a.attnum = u.attnum)
+                         THEN NULL
+                         ELSE (SELECT co.collname FROM pg_catalog.pg_collation AS co
+                               WHERE co.oid = u.coll) END
              FROM unnest(ix.indkey::int2[], ix.indcollation::oid[]) WITH ORDINALITY AS u(attnum, coll, ord)
-             LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ix.indrelid AND a.attnum = u.attnum
-             LEFT JOIN pg_catalog.pg_collation AS co ON co.oid = u.coll ORDER BY u.ord),
+             ORDER BY u.ord),
        ix.indoption::int2[],
        con.contype, con.condeferrable, con.condeferred
 FROM tables AS t
