@@ -4,6 +4,10 @@ Ctrl-C; a borrowed database where the user may not create one, used only when cl
 from __future__ import annotations
 
 import secrets
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -51,6 +55,31 @@ def test_scratch_database_is_dropped_on_error_and_interrupt():
             dev.run_sql("CREATE TABLE t (a int);", "schema.sql")
             raise failure
     assert not set(names) & server_databases()
+
+
+CTRL_C_SCRIPT = """
+import sys
+from graticule.planner.devdb import open_dev
+with open_dev(sys.argv[1]) as dev:
+    print(dev.session.scratch, flush=True)
+    dev.run_sql("SELECT pg_sleep(60);", "slow.sql")
+"""
+
+
+def test_ctrl_c_during_a_statement_still_drops_the_scratch_database():
+    process = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_SCRIPT, DEV_URL],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    name = process.stdout.readline().strip()
+    time.sleep(0.5)  # inside pg_sleep by now
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode != 0 and "KeyboardInterrupt" in stderr
+    assert name.startswith(SCRATCH_PREFIX) and name not in server_databases()
 
 
 def test_a_failing_statement_names_its_file_line_and_the_servers_message():
