@@ -50,7 +50,7 @@ from . import clauses
 from .clauses import column_definition
 from .ddl import comment_name as _q
 from .ddl import literal, quote, serial_sequence_name
-from .types import SERIAL_TYPES, is_known, is_string, needs_using
+from .types import SERIAL_TYPES, conversion, needs_using
 
 
 class UnsupportedChangeError(GraticuleError):
@@ -200,12 +200,19 @@ def _modify_column(table: str, change: ModifyColumn, plan: _TablePlan) -> None:
     type_clause = _storage_type(old) != _storage_type(new) or bool(what & ColumnChange.COLLATION)
 
     if what & ColumnChange.GENERATED:
-        # Only the removal of an expression reaches here (see _recreated_columns): values are kept.
-        out.append(f"{alter} DROP EXPRESSION")
+        # Only the removal of an expression reaches here (see _recreated_columns): values are kept. PostgreSQL
+        # changes types before it drops expressions, and refuses USING on a generated column: a type change
+        # waits for the expression to be gone.
+        drop_expression = f"{alter} DROP EXPRESSION"
+        if type_clause:
+            plan.before.append(_alter(table, [drop_expression]))
+        else:
+            out.append(drop_expression)
     if old_identity and not new_identity:
         drop_identity = f"{alter} DROP IDENTITY"
-        if new_serial:
-            # The identity's sequence carries the serial's name: it must be gone before that one is created.
+        if new_serial or type_clause:
+            # PostgreSQL changes types before it drops identities, and only integers can be identities; and
+            # the identity's sequence carries the name a new serial's sequence needs.
             plan.before.append(_alter(table, [drop_identity]))
         else:
             out.append(drop_identity)
@@ -260,17 +267,16 @@ def _storage_type(column: Column) -> str:
 
 def _type_change(old: Column, new: Column) -> str:
     """``<type> [COLLATE c] [USING conversion]`` after ``ALTER COLUMN … TYPE``."""
-    target = _storage_type(new)
+    source, target = _storage_type(old), _storage_type(new)
     sql = target
     if new.collation:
         sql += f" COLLATE {quote(new.collation)}"
-    elif old.collation:
+    elif old.collation and source == target:
+        # Without COLLATE, ALTER … TYPE gives the column its type's default collation; the same type needs it
+        # spelled out.
         sql += ' COLLATE "default"'
-    if needs_using(_storage_type(old), target):
-        # A cast through text reaches user-defined types (enums, domains) from any type via their input
-        # function; built-in targets get the direct cast, which keeps PostgreSQL's own conversion rules.
-        via_text = "" if is_known(target) or is_string(old.type) else "::text"
-        sql += f" USING {quote(new.name)}{via_text}::{target}"
+    if needs_using(source, target):
+        sql += f" USING {conversion(quote(new.name), source, target)}"
     return sql
 
 
@@ -311,12 +317,15 @@ def _sequence_past_values(table: str, column: Column) -> Statement:
 
 
 def _recreated_columns(changes: list) -> set[str]:
-    """Columns whose generation expression is new or changed: PostgreSQL (before 17) can only drop and add
-    them again. A column that merely stops being generated keeps its values with DROP EXPRESSION."""
+    """Columns whose generation expression is new or changed, or that stay generated with another type:
+    PostgreSQL (before 17) can only drop and add them again (their values are computed anyway). A column that
+    merely stops being generated keeps its values with DROP EXPRESSION."""
     return {
         c.new.name
         for c in changes
-        if isinstance(c, ModifyColumn) and c.change & ColumnChange.GENERATED and c.new.generated is not None
+        if isinstance(c, ModifyColumn)
+        and c.new.generated is not None
+        and c.change & (ColumnChange.GENERATED | ColumnChange.TYPE | ColumnChange.COLLATION)
     }
 
 

@@ -140,6 +140,29 @@ def needs_using(old: str, new: str) -> bool:
     return not any(old_base in group and new_base in group for group in _ASSIGNABLE)
 
 
+# Explicit casts between built-in types outside the families above (pg_cast, castcontext 'e'). Other
+# conversions go through text: every type has an output function, and every type an input function.
+_DIRECT_CASTS = {
+    ("integer", "boolean"),
+    ("boolean", "integer"),
+    *(("jsonb", t) for t in ("boolean", *_NUMBERS)),
+    *((t, "bit") for t in ("integer", "bigint")),
+    *(("bit", t) for t in ("integer", "bigint")),
+}
+
+
+def conversion(column: str, old: str, new: str) -> str:
+    """The ``USING`` expression converting ``column`` from type ``old`` to ``new`` (see :func:`needs_using`):
+    the direct cast where PostgreSQL has one, else a cast through text (strings convert to any type through
+    its input function, so a string column needs no detour)."""
+    old_base, new_base = _plain(base_name(old)), _plain(base_name(new))
+    direct = is_array(old) == is_array(new) and (
+        (old_base, new_base) in _DIRECT_CASTS or any(old_base in g and new_base in g for g in _ASSIGNABLE)
+    )
+    via_text = "" if direct or is_string(old) else "::text"
+    return f"{column}{via_text}::{new}"
+
+
 def _plain(base: str) -> str:
     return SERIAL_TYPES.get(base, base)
 
@@ -147,9 +170,3 @@ def _plain(base: str) -> str:
 def is_string(type_text: str) -> bool:
     """A string type, which PostgreSQL converts to any type through that type's input function."""
     return not is_array(type_text) and base_name(type_text) in _STRINGS
-
-
-def is_known(type_text: str) -> bool:
-    """A built-in type this module knows; user-defined types (enums, domains) and extension types are not."""
-    base = _plain(base_name(type_text))
-    return any(base in group for group in _ASSIGNABLE) or base in {"boolean", "uuid", "bytea", "interval"}
