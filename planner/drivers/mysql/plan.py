@@ -55,6 +55,9 @@ from ...schema import Check, Column, ForeignKey, Index, IndexPart, Table
 from .sql import is_wrapped, quote_ident, quote_string, unwrap
 from .values import STRING_TYPES, base_type, now_keyword
 
+# Column changes that a foreign key on the column does not survive.
+_RETYPE = ColumnChange.TYPE | ColumnChange.COLLATION
+
 # A DEFAULT written as is: numbers, strings, bit/hex literals, NULL, TRUE/FALSE.
 _LITERAL = re.compile(
     r"""[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?
@@ -125,9 +128,18 @@ def alter_database(modify: ModifySchema) -> list[Statement]:
 
 
 def alter_table(modify: ModifyTable) -> list[Statement]:
-    """One ALTER TABLE, or two when a foreign key is re-created under its name."""
+    """One ALTER TABLE, or two when a new foreign key cannot join the first: it is re-created under the name
+    of one the first drops (MySQL refuses both in one statement), or it uses a column the first retypes (the
+    server checks a key against the table as it was before the statement, so a self-reference would not
+    match)."""
     dropped_fks = {c.foreign_key.name for c in modify.changes if isinstance(c, DropForeignKey)}
-    again = [c for c in modify.changes if isinstance(c, AddForeignKey) and c.foreign_key.name in dropped_fks]
+    retyped = {c.new.name for c in modify.changes if isinstance(c, ModifyColumn) and c.change & _RETYPE}
+    again = [
+        c
+        for c in modify.changes
+        if isinstance(c, AddForeignKey)
+        and (c.foreign_key.name in dropped_fks or retyped.intersection(c.foreign_key.columns))
+    ]
     first = [c for c in modify.changes if not any(c is a for a in again)]
     statements = []
     for part in (first, again):
@@ -303,7 +315,7 @@ def unpin_foreign_keys(changes: list[Change]) -> Unpinned:
         (modify.new.name, c.new.name)
         for modify in modifies
         for c in modify.changes
-        if isinstance(c, ModifyColumn) and c.change & (ColumnChange.TYPE | ColumnChange.COLLATION)
+        if isinstance(c, ModifyColumn) and c.change & _RETYPE
     }
     result = Unpinned(changes=[])
     if not retyped:
