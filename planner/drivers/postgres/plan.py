@@ -129,7 +129,7 @@ def modify_table(modify: ModifyTable) -> list[Statement]:
     name = modify.new.name
     plan = _TablePlan(name)
     changes = _comment_only_index_changes(modify, plan)
-    recreated = _recreated_columns(changes)
+    recreated = _recreated_columns(modify)
     for change in changes:
         match change:
             case DropIndex(index=index) if index.constraint:
@@ -161,7 +161,7 @@ def modify_table(modify: ModifyTable) -> list[Statement]:
             case DropColumn(column=column):
                 plan.alters.append(f"DROP COLUMN {quote(column.name)}")
             case ModifyColumn() if change.new.name in recreated:
-                _recreate_column(modify, change, plan)
+                _recreate_column(modify, recreated.pop(change.new.name), plan)
             case ModifyColumn():
                 _modify_column(name, change, plan)
             case ModifyTableComment(old=old, new=new):
@@ -170,6 +170,8 @@ def modify_table(modify: ModifyTable) -> list[Statement]:
                 raise UnsupportedChangeError(f'table "{name}": PostgreSQL tables have no options to change')
             case _:
                 raise TypeError(f"postgres: unsupported table change {type(change).__name__}")
+    for change in recreated.values():  # unchanged generated columns over a column whose type changes
+        _recreate_column(modify, change, plan)
     return plan.statements()
 
 
@@ -201,13 +203,9 @@ def _modify_column(table: str, change: ModifyColumn, plan: _TablePlan) -> None:
 
     if what & ColumnChange.GENERATED:
         # Only the removal of an expression reaches here (see _recreated_columns): values are kept. PostgreSQL
-        # changes types before it drops expressions, and refuses USING on a generated column: a type change
-        # waits for the expression to be gone.
-        drop_expression = f"{alter} DROP EXPRESSION"
-        if type_clause:
-            plan.before.append(_alter(table, [drop_expression]))
-        else:
-            out.append(drop_expression)
+        # changes types before it drops expressions, and refuses a type change on a generated column or on a
+        # column one uses: the expression goes in a statement of its own first.
+        plan.before.append(_alter(table, [f"{alter} DROP EXPRESSION"]))
     if old_identity and not new_identity:
         drop_identity = f"{alter} DROP IDENTITY"
         if new_serial or type_clause:
@@ -316,17 +314,26 @@ def _sequence_past_values(table: str, column: Column) -> Statement:
 # ---- generated columns that are dropped and added again ----------------------------------------------------
 
 
-def _recreated_columns(changes: list) -> set[str]:
-    """Columns whose generation expression is new or changed, or that stay generated with another type:
-    PostgreSQL (before 17) can only drop and add them again (their values are computed anyway). A column that
-    merely stops being generated keeps its values with DROP EXPRESSION."""
-    return {
-        c.new.name
-        for c in changes
-        if isinstance(c, ModifyColumn)
-        and c.new.generated is not None
-        and c.change & (ColumnChange.GENERATED | ColumnChange.TYPE | ColumnChange.COLLATION)
-    }
+def _recreated_columns(modify: ModifyTable) -> dict[str, ModifyColumn]:
+    """Generated columns to drop and add again (their values are computed anyway), by name: those whose
+    expression is new or changed, or whose type changes (PostgreSQL before 17 cannot alter them), and those
+    that use a column whose type changes (PostgreSQL refuses to change it under them). A column that merely
+    stops being generated keeps its values with DROP EXPRESSION instead."""
+    retype = ColumnChange.TYPE | ColumnChange.COLLATION
+    changed = {c.new.name: c for c in modify.changes if isinstance(c, ModifyColumn)}
+    retyped = [name for name, c in changed.items() if c.change & retype]
+    old_columns = {c.name: c for c in modify.old.columns}
+    recreated = {}
+    for column in modify.new.columns:
+        old = old_columns.get(column.name)
+        if column.generated is None or old is None:
+            continue
+        change = changed.get(column.name)
+        if change is not None and change.change & (ColumnChange.GENERATED | retype):
+            recreated[column.name] = change
+        elif old.generated is not None and any(_mentions_expr(r, column.generated.expr) for r in retyped):
+            recreated[column.name] = change or ModifyColumn(old, column, ColumnChange.NONE)
+    return recreated
 
 
 def _recreate_column(modify: ModifyTable, change: ModifyColumn, plan: _TablePlan) -> None:

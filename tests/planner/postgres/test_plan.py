@@ -339,6 +339,19 @@ def test_what_only_seems_to_depend_on_a_recreated_column_survives(pair):
     assert 'DROP CONSTRAINT IF EXISTS "a_not_g"' in m.script and 'DROP INDEX IF EXISTS "t_a"' in m.script
 
 
+def test_a_column_a_generated_column_uses_changes_type(pair):
+    # PostgreSQL refuses to change the type under a generation expression: the generated column is recreated,
+    # also when it only stops being generated.
+    m = migrate(
+        pair,
+        "CREATE TABLE t (id int, g int GENERATED ALWAYS AS (id * 2) STORED, "
+        "h int GENERATED ALWAYS AS (id) STORED); INSERT INTO t (id) VALUES (4)",
+        "CREATE TABLE t (id bigint, g int GENERATED ALWAYS AS (id * 2) STORED, h int)",
+    )
+    assert m.statements[0].sql() == 'ALTER TABLE "t" ALTER COLUMN "h" DROP EXPRESSION'
+    assert m.rows("SELECT id, g, h FROM t") == [(4, 8, 4)]
+
+
 def test_plain_column_becomes_generated_and_back(pair):
     migrate(
         pair,
