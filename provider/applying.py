@@ -17,6 +17,7 @@ tests compare both).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -30,6 +31,7 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 
 from graticule.provider.errors import ProviderError
+from graticule.provider.fresh import ShortcutUnsafe, apply_fresh_run, fresh_run_end
 
 # A dialect's own handling of an operation that would need a live server; returns True when it handled it.
 OperationHandler = Callable[[Operation, str, ProjectState, BaseDatabaseSchemaEditor], bool]
@@ -41,31 +43,71 @@ def apply_plan(
     *,
     collect_sql: bool,
     handler: OperationHandler | None = None,
+    fresh_runs: FreshRuns | None = None,
 ) -> list[str]:
     """Apply every migration of the plan; with `collect_sql`, return the SQL instead of executing it.
 
     One schema editor per migration, as `migrate` uses, so deferred SQL (foreign keys, indexes) runs at the
-    same points. A collecting editor is never atomic: a transaction would need a live server.
+    same points. A collecting editor is never atomic: a transaction would need a live server. With
+    `fresh_runs`, runs of migrations that only create tables are applied in one pass (see fresh.py).
     """
     state = ProjectState(real_apps=set())
     state.apps  # noqa: B018 - render the (empty) registry now, so every operation can take the fast path
     collected: list[str] = []
-    for migration in plan:
+    position = 0
+    while position < len(plan):
+        end = fresh_run_end(plan, position) if fresh_runs is not None and SHORTCUTS else position
+        if end > position:
+            run = plan[position:end]
+            with _reported(run[0], connection):
+                collected.extend(
+                    apply_fresh_run(
+                        run, state, connection, collect_sql=collect_sql, editor_for=fresh_runs.editor
+                    )
+                )
+            PATHS["fresh runs"] += 1
+            PATHS["migrations in fresh runs"] += end - position
+            position = end
+            continue
+        PATHS["migrations on Django's path"] += 1
+        migration = plan[position]
+        if fresh_runs is not None:
+            fresh_runs.before_django_path()
         atomic = migration.atomic and not collect_sql
-        try:
-            with connection.schema_editor(collect_sql=collect_sql, atomic=atomic) as editor:
-                for operation in migration.operations:
-                    apply_operation(operation, migration.app_label, state, editor, handler)
-        except ProviderError:
-            raise
-        except Exception as exc:
-            raise ProviderError(
-                f"migration {migration.app_label}.{migration.name} failed on {connection.vendor}: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
+        with (
+            _reported(migration, connection),
+            connection.schema_editor(collect_sql=collect_sql, atomic=atomic) as editor,
+        ):
+            for operation in migration.operations:
+                apply_operation(operation, migration.app_label, state, editor, handler)
         if collect_sql:
             collected.extend(editor.collected_sql)
+        position += 1
     return collected
+
+
+class FreshRuns:
+    """A dialect's handling of fresh runs (fresh.py); by default they are applied like any migration."""
+
+    def editor(self, run: list[Migration], apps: Any) -> BaseDatabaseSchemaEditor | None:
+        """The schema editor for a fresh run whose models are rendered in `apps` (None: the usual one)."""
+        return None
+
+    def before_django_path(self) -> None:
+        """Called before a migration is applied with Django's path (e.g. to execute recorded statements)."""
+
+
+@contextmanager
+def _reported(migration: Migration, connection: BaseDatabaseWrapper) -> Iterator[None]:
+    try:
+        yield
+    except (ProviderError, ShortcutUnsafe):
+        raise
+    except Exception as exc:
+        raise ProviderError(
+            f"migration {migration.app_label}.{migration.name} failed on {connection.vendor}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def apply_operation(
@@ -103,6 +145,9 @@ def apply_operation(
 
 SHORTCUTS = os.environ.get("GRATICULE_PROVIDER_NO_SHORTCUTS") != "1"
 """Whether the provider may take the exact shortcuts described in the module docstrings (a diagnostic)."""
+
+PATHS: Counter[str] = Counter()
+"""How many migrations took which path (reported on stderr with GRATICULE_PROVIDER_TRACE=1, for tests)."""
 
 # Operations whose database_forwards reads the changed model only, from `to_state` and `from_state.apps`.
 # Matched by exact type: a subclass (a third-party operation) may read more, and takes Django's path.

@@ -4,9 +4,15 @@ Apps that ship a migrations package are planned from it (that history decides co
 followed by whatever `makemigrations` would add for model changes not yet in it. Apps without one, and every
 app under `fresh`, are planned like a first `makemigrations` would (all generated migrations are kept: FK
 cycles are split into a second migration). Nothing is written to disk and no database is queried.
+
+Speed: the autodetector is Django's, with three of its steps made faster without changing what they compute
+(see `_Autodetector`); `makemigrations` pays for the slow versions of the same steps.
 """
 
 from __future__ import annotations
+
+import itertools
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -15,6 +21,8 @@ from django.db.migrations.exceptions import CircularDependencyError, NodeNotFoun
 from django.db.migrations.graph import MigrationGraph
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.optimizer import MigrationOptimizer
 from django.db.migrations.questioner import MigrationQuestioner
 from django.db.migrations.state import ProjectState
 
@@ -87,12 +95,105 @@ def forwards_plan(*, fresh: bool = False) -> list[Migration]:
 
 def _pending_migrations(loader: MigrationLoader) -> dict[str, list[Migration]]:
     """What `makemigrations <every app>` would write now, keyed by app label."""
-    autodetector = MigrationAutodetector(
+    autodetector = _Autodetector(
         loader.project_state(), ProjectState.from_apps(apps), _DesiredStateQuestioner()
     )
     # Unmigrated apps are "real apps" of the on-disk state; converting them makes the autodetector create
     # their models instead of assuming they exist, exactly as `makemigrations <label>` does.
     return autodetector.changes(graph=loader.graph, convert_apps=set(loader.unmigrated_apps))
+
+
+class _Autodetector(MigrationAutodetector):
+    """Django's autodetector, computing the same migrations faster where it is quadratic for a fresh project.
+
+    - Renamed models are only looked for when a model was removed: with none removed, Django's search loops
+      over an empty set after computing every added model's field signature.
+    - Sorting the operations asks `check_dependency` for every (operation, dependency) pair of an app; every
+      branch of Django's `check_dependency` (4.2 to 5.2) requires the operation to concern the dependency's
+      model, so a different model is answered `False` at once.
+    - The optimizer restarts its quadratic scan after every reduction and asks the same pairs again;
+      `_MemoizedOptimizer` answers repeated pairs from memory (`reduce` depends only on the two operations).
+    """
+
+    def generate_renamed_models(self) -> None:
+        if self.old_model_keys - self.new_model_keys:
+            super().generate_renamed_models()
+            return
+        self.renamed_models = {}
+        self.renamed_models_rel = {}
+
+    def check_dependency(self, operation: Operation, dependency: tuple) -> bool:
+        if _concerned_model(operation) != dependency[1].lower():
+            return False
+        return super().check_dependency(operation, dependency)
+
+    def _optimize_migrations(self) -> None:
+        # Django's own method (identical in 4.2 and 5.2), with the memoizing optimizer.
+        for app_label, migrations in self.migrations.items():
+            for m1, m2 in itertools.pairwise(migrations):
+                m2.dependencies.append((app_label, m1.name))
+        for migrations in self.migrations.values():
+            for migration in migrations:
+                migration.dependencies = list(set(migration.dependencies))
+        for app_label, migrations in self.migrations.items():
+            for migration in migrations:
+                migration.operations = _MemoizedOptimizer().optimize(migration.operations, app_label)
+
+
+def _concerned_model(operation: Operation) -> str | None:
+    """The lower-case name of the model an operation concerns (field operations also have a `name_lower`:
+    the field's)."""
+    model_name = getattr(operation, "model_name_lower", None)
+    return model_name if model_name is not None else getattr(operation, "name_lower", None)
+
+
+class _MemoizedOptimizer(MigrationOptimizer):
+    """Django's optimizer; `optimize_inner` is Django's own (identical in 4.2 and 5.2) with `reduce` memoized.
+
+    A remembered result is handed out again only for the same two operation objects (kept alive by the memo,
+    so their ids are not reused). A list result is applied at most once: once applied, its two operations
+    have left the list for good.
+    """
+
+    def __init__(self) -> None:
+        self._reduced: dict[tuple[int, int], tuple[Operation, Operation, Any]] = {}
+
+    def _reduce(self, operation: Operation, other: Operation, app_label: str) -> Any:
+        key = (id(operation), id(other))
+        found = self._reduced.get(key)
+        if found is None:
+            found = self._reduced[key] = (operation, other, operation.reduce(other, app_label))
+        return found[2]
+
+    def optimize_inner(self, operations: list[Operation], app_label: str) -> list[Operation]:
+        new_operations: list[Operation] = []
+        for i, operation in enumerate(operations):
+            right = True  # Should we reduce on the right or on the left.
+            # Compare it to each operation after it
+            for j, other in enumerate(operations[i + 1 :]):
+                result = self._reduce(operation, other, app_label)
+                if isinstance(result, list):
+                    in_between = operations[i + 1 : i + j + 1]
+                    if right:
+                        new_operations.extend(in_between)
+                        new_operations.extend(result)
+                    elif all(self._reduce(op, other, app_label) is True for op in in_between):
+                        # Perform a left reduction if all of the in-between
+                        # operations can optimize through other.
+                        new_operations.extend(result)
+                        new_operations.extend(in_between)
+                    else:
+                        # Otherwise keep trying.
+                        new_operations.append(operation)
+                        break
+                    new_operations.extend(operations[i + j + 2 :])
+                    return new_operations
+                elif not result:
+                    # Can't perform a right reduction.
+                    right = False
+            else:
+                new_operations.append(operation)
+        return new_operations
 
 
 def _add_pending(graph: MigrationGraph, loader: MigrationLoader, pending: dict[str, list[Migration]]) -> None:

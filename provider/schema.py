@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS
 
+from graticule.provider.applying import PATHS
 from graticule.provider.connection import emulated_connection
 from graticule.provider.dialects import Realised, get_dialect
 from graticule.provider.errors import ProviderError
+from graticule.provider.fresh import ShortcutUnsafe
 from graticule.provider.planning import forwards_plan
 from graticule.provider.positions import Position, table_positions
 from graticule.provider.selection import only_apps, resolve_app_labels
@@ -32,21 +39,32 @@ def generate_schema(request: SchemaRequest) -> str:
     Django must be set up. Raises ProviderError for anything the user has to fix.
     """
     dialect = get_dialect(request.dialect)
+    PATHS.clear()
     app_labels = resolve_app_labels(request.apps) if request.apps else None
-    try:
-        plan = forwards_plan(fresh=request.fresh)
-    except ProviderError:
-        raise
-    except Exception:
-        # Broken models often surface as an obscure planning error: report what Django's checks say.
-        _check_models(None)
-        raise
-    with (
-        emulated_connection(dialect, request.database, request.server_version) as connection,
-        only_apps(app_labels, request.database),
-    ):
-        _check_models(request.database)
-        realised = dialect.realise(plan, connection)
+    with _swappable_names_remembered():
+        try:
+            plan = forwards_plan(fresh=request.fresh)
+        except ProviderError:
+            raise
+        except Exception:
+            # Broken models often surface as an obscure planning error: report what Django's checks say.
+            _check_models(None)
+            raise
+        with only_apps(app_labels, request.database):
+            with emulated_connection(dialect, request.database, request.server_version) as connection:
+                _check_models(request.database)
+                try:
+                    realised = dialect.realise(plan, connection)
+                except ShortcutUnsafe:
+                    realised = None
+            if realised is None:
+                # On a fresh connection, every migration with Django's path (see fresh.py).
+                PATHS.clear()
+                PATHS["fresh runs given up"] += 1
+                with emulated_connection(dialect, request.database, request.server_version) as connection:
+                    realised = dialect.realise(plan, connection, fresh_runs=False)
+    if os.environ.get("GRATICULE_PROVIDER_TRACE") == "1":
+        print("graticule-provider paths:", dict(sorted(PATHS.items())), file=sys.stderr)
     if not realised.tables:
         # Never an empty desired state: the planner would read it as "drop every table".
         scope = f"apps {', '.join(sorted(app_labels))}" if app_labels else "the project"
@@ -65,6 +83,32 @@ def render(realised: Realised, positions: dict[str, Position]) -> str:
     ]
     body = [statement.rstrip().removesuffix(";") + ";\n" for statement in realised.statements]
     return "".join(header) + ("\n" if header else "") + "".join(body)
+
+
+@contextmanager
+def _swappable_names_remembered() -> Iterator[None]:
+    """Answer the project registry's swappable-setting lookups from memory while the schema is built.
+
+    Every foreign key's `deconstruct` (run for each field the migration machinery clones) asks the project
+    registry which setting swaps its target. Django caches the answer with `functools.cache` on the method,
+    whose cache is shared by every registry and emptied whenever any registry changes — and rendering
+    migration states changes their own registries all the time, so the lookup, a scan of every installed
+    model, runs again and again. The project registry itself does not change while the schema is built, so
+    neither do its answers.
+    """
+    lookup = apps.get_swappable_settings_name
+    answers: dict[str, str | None] = {}
+
+    def remembered(to_string: str) -> str | None:
+        if to_string not in answers:
+            answers[to_string] = lookup(to_string)
+        return answers[to_string]
+
+    apps.get_swappable_settings_name = remembered  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del apps.get_swappable_settings_name
 
 
 def _check_models(alias: str | None) -> None:

@@ -55,7 +55,10 @@ class Dialect:
     def prepare(self, connection: BaseDatabaseWrapper, server_version: tuple[int, ...] | None) -> None:
         """Make the wrapper usable without a server (hook for dialects that need it)."""
 
-    def realise(self, plan: list[Migration], connection: BaseDatabaseWrapper) -> Realised:
+    def realise(
+        self, plan: list[Migration], connection: BaseDatabaseWrapper, *, fresh_runs: bool = True
+    ) -> Realised:
+        """The schema the plan builds; `fresh_runs=False` applies every migration with Django's path."""
         raise NotImplementedError
 
 

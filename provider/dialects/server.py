@@ -63,7 +63,9 @@ class ServerDialect(Dialect):
         """Statements the schema needs before the migrations' own (e.g. PostgreSQL extensions)."""
         return []
 
-    def realise(self, plan: list[Migration], connection: BaseDatabaseWrapper) -> Realised:
+    def realise(
+        self, plan: list[Migration], connection: BaseDatabaseWrapper, *, fresh_runs: bool = True
+    ) -> Realised:
         collected = apply_plan(plan, connection, collect_sql=True, handler=self.handle_operation)
         statements = [
             statement.strip()
