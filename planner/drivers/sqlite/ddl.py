@@ -10,13 +10,18 @@ and sqlglot would otherwise choke on types such as ``unsigned big int``), a gene
 spelled long, and a few clauses that change nothing the model holds are dropped; and a few column constraints
 are parsed to SQLite's own grammar (:class:`GraticuleSQLite`). Clauses the model cannot represent are refused
 rather than lost.
+
+Statements in the common shapes (Django's DDL, the planner's own) are read by a quick reader that walks the
+tokens itself and hands only the expressions to sqlglot; it stands aside whenever it is not certain to read
+exactly what the sqlglot reading would (see "quick reading" below).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import sqlglot
 from sqlglot import exp
@@ -186,6 +191,23 @@ class TableClauses:
     without_rowid: bool = False
     strict: bool = False
 
+    def copy(self) -> TableClauses:
+        """A copy sharing nothing mutable with this one (a cached reading is copied for every caller; far
+        cheaper than ``copy.deepcopy``)."""
+        return TableClauses(
+            columns={name: replace(c) for name, c in self.columns.items()},
+            primary_key_name=self.primary_key_name,
+            autoincrement=self.autoincrement,
+            uniques=[replace(u, columns=list(u.columns)) for u in self.uniques],
+            foreign_keys=[
+                replace(fk, columns=list(fk.columns), ref_columns=list(fk.ref_columns))
+                for fk in self.foreign_keys
+            ],
+            checks=[replace(c, attrs=copy.deepcopy(c.attrs)) for c in self.checks],
+            without_rowid=self.without_rowid,
+            strict=self.strict,
+        )
+
 
 def read_create_table(sql: str, table: str) -> TableClauses:
     """Read the clauses of a stored ``CREATE TABLE`` statement.
@@ -193,7 +215,7 @@ def read_create_table(sql: str, table: str) -> TableClauses:
     Cached by statement text: one diff reads the same unchanged tables several times (current state, desired
     state, verification). Each caller gets its own copy, free to keep in a model that others may change.
     """
-    return copy.deepcopy(_read_create_table(sql, table))
+    return _read_create_table(sql, table).copy()
 
 
 # Words that end a column's type and start its first constraint (SQLite's ``columnconstraint`` grammar).
@@ -216,8 +238,14 @@ _TEXT_ONLY_WORDS = {"CONSTRAINT", "UNIQUE", "CHECK", "COLLATE", "REFERENCES", "G
 _TABLE_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def _read_create_table(sql: str, table: str) -> TableClauses:
+    quick = _quick_read_create_table(sql)
+    return quick if quick is not None else _full_read_create_table(sql, table)
+
+
+def _full_read_create_table(sql: str, table: str) -> TableClauses:
+    """The reading with sqlglot: tokenize, reshape, parse (see the module docstring)."""
     tokens = _tokenize(sql, table)
     open_at = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.L_PAREN), None)
     if open_at is None:
@@ -423,11 +451,17 @@ class IndexClauses:
 
 def read_create_index(sql: str, index: str) -> IndexClauses:
     """Read the key parts and WHERE clause of a stored ``CREATE INDEX`` statement (cached like tables)."""
-    return copy.deepcopy(_read_create_index(sql, index))
+    cached = _read_create_index(sql, index)
+    return IndexClauses(keys=[replace(key) for key in cached.keys], predicate=cached.predicate)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def _read_create_index(sql: str, index: str) -> IndexClauses:
+    quick = _quick_read_create_index(sql)
+    return quick if quick is not None else _full_read_create_index(sql, index)
+
+
+def _full_read_create_index(sql: str, index: str) -> IndexClauses:
     try:
         create = sqlglot.parse_one(sql, dialect=DIALECT)
     except (ParseError, TokenError) as e:
@@ -446,3 +480,353 @@ def _read_create_index(sql: str, index: str) -> IndexClauses:
         keys.append(IndexKeyClause(expr=expr, collation=collation))
     where = params.args.get("where")
     return IndexClauses(keys=keys, predicate=render(where.this) if where else None)
+
+
+# ---- quick reading -----------------------------------------------------------------------------------------
+#
+# Tokenizing and parsing a stored statement with sqlglot costs about two milliseconds a table, and one diff
+# reads each table two or three times, in different spellings (Django's, the planner's). Most statements use a
+# small part of SQLite's grammar: quoted names, declared types, [NOT] NULL, DEFAULT literals, PRIMARY KEY,
+# UNIQUE, CHECK, COLLATE, REFERENCES with actions and DEFERRABLE, generated columns, indexes on columns. For
+# those the quick reader finds the same clauses by walking the tokens itself; the expressions inside (checks,
+# generated columns, index predicates) still go through the full reader, cached by their text, in a minimal
+# statement that puts them in the same grammatical position. Whatever it does not fully understand, including
+# every statement the full reader would refuse, makes it return None, and the full reader runs. Tests compare
+# both readers on generated statements.
+
+_SINGLES = "".join(re.escape(c) for c in DIALECT.tokenizer_class.SINGLE_TOKENS if len(c) == 1)
+# The tokens sqlglot's SQLite tokenizer makes of such statements: quoted names, strings, numbers, words (up to
+# a blank or a single-character token), single characters. Two forms that sqlglot reads its own way come out
+# as one token each, to be refused (see _REFUSED_TOKEN): a prefixed string (n'..', x'..') and a number glued
+# to letters (1e5x, 0x1F).
+_TOKEN_PATTERN = rf"""(
+      "(?:[^"]|"")*+"
+    | `(?:[^`]|``)*+`
+    | '(?:[^']|'')*+'
+    | [nNxX]'(?:[^']|'')*+'
+    | \d++(?:\.\d*+)?+(?:[eE][-+]?\d++)?+[^\s{_SINGLES}]*+
+    | [^\s{_SINGLES}]+
+    | .
+    )"""
+_TOKEN = re.compile(r"\s*+" + _TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+_TOKEN_WITH_BLANKS = re.compile(r"\s*+" + _TOKEN_PATTERN.replace("(", "(?:", 1), re.VERBOSE | re.DOTALL)
+# Matched against the tokens joined by NUL: a prefixed string, a lone quote (unterminated), a glued number.
+_REFUSED_TOKEN = re.compile(
+    r"(?:^|\x00)(?:[nNxX]'|['\"`](?:\x00|$)|\d++(?:\.\d*+)?+(?:[eE][-+]?\d++)?+[^\x00])"
+)
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_KEYWORDS = frozenset(DIALECT.tokenizer_class.KEYWORDS)
+_KEY_OPTIONS = frozenset(DIALECT.parser_class.KEY_CONSTRAINT_OPTIONS)
+_DEFAULT_WORDS = {"NULL", "TRUE", "FALSE", "CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP"}
+_ACTIONS = (("CASCADE",), ("RESTRICT",), ("NO", "ACTION"), ("SET", "NULL"), ("SET", "DEFAULT"))
+
+
+class _Unsure(Exception):
+    """The quick reader met something it does not fully understand: the full reader takes over."""
+
+
+class _Tokens:
+    """A statement's tokens and their upper-cased words, a read position ``i`` and a limit ``end`` (the end of
+    the definition being read)."""
+
+    def __init__(self, sql: str) -> None:
+        # Left to the full reader: comments, bracket-quoted names, Jinja markers, non-ASCII text (whose
+        # upper-casing may change its length), and the tokens _REFUSED_TOKEN finds.
+        if not sql.isascii() or "\x00" in sql or "--" in sql or "/*" in sql or "[" in sql or "{" in sql:
+            raise _Unsure
+        self.sql = sql
+        self.texts: list[str] = _TOKEN.findall(sql)
+        if _REFUSED_TOKEN.search("\x00".join(self.texts)):
+            raise _Unsure
+        # Upper-cased tokens, for comparing keywords: a quoted name keeps its quotes and matches none.
+        self.words: list[str] = _TOKEN.findall(sql.upper())
+        self._with_blanks: list[str] | None = None
+        self.i = 0
+        self.end = len(self.texts)
+
+    def word(self, i: int | None = None) -> str | None:
+        i = self.i if i is None else i
+        return self.words[i] if i < self.end else None
+
+    def take(self, *words: str) -> bool:
+        """Consume these words if they come next."""
+        stop = self.i + len(words)
+        if stop <= self.end and tuple(self.words[self.i : stop]) == words:
+            self.i = stop
+            return True
+        return False
+
+    def expect(self, *words: str) -> None:
+        if not self.take(*words):
+            raise _Unsure
+
+    def name(self) -> str:
+        """A name: in double quotes or backticks, or a plain word that is not one of sqlglot's keywords."""
+        if self.i >= self.end:
+            raise _Unsure
+        text = self.texts[self.i]
+        self.i += 1
+        if text[0] in '"`':
+            return text[1:-1].replace(text[0] * 2, text[0])
+        if _PLAIN_NAME.fullmatch(text) and text.upper() not in _KEYWORDS:
+            return text
+        raise _Unsure
+
+    def names(self) -> list[str]:
+        """``( name, name, ... )``."""
+        self.expect("(")
+        names = [self.name()]
+        while self.take(","):
+            names.append(self.name())
+        self.expect(")")
+        return names
+
+    def closing(self, open_at: int) -> int:
+        """Index of the parenthesis that closes the one at ``open_at``."""
+        depth = 0
+        for i in range(open_at, self.end):
+            text = self.texts[i]
+            if text == "(":
+                depth += 1
+            elif text == ")":
+                depth -= 1
+                if depth == 0:
+                    return i
+        raise _Unsure
+
+    def wrapped_text(self) -> str:
+        """The text inside the parentheses that come next."""
+        if self.word() != "(":
+            raise _Unsure
+        close = self.closing(self.i)
+        if close == self.i + 1:
+            raise _Unsure
+        text = self.sql[self.start_of(self.i + 1) : self.start_of(close)]
+        self.i = close + 1
+        return text
+
+    def start_of(self, i: int) -> int:
+        """Where token ``i`` starts in the text (only statements with expressions ask)."""
+        if self._with_blanks is None:
+            self._with_blanks = _TOKEN_WITH_BLANKS.findall(self.sql)
+        return sum(map(len, self._with_blanks[: i + 1])) - len(self.texts[i])
+
+
+def _quick_read_create_table(sql: str) -> TableClauses | None:
+    """What :func:`_full_read_create_table` reads, found without sqlglot's parser; None when unsure."""
+    clauses = TableClauses()
+    try:
+        tokens = _Tokens(sql)
+        if "(" not in tokens.texts:
+            return None
+        words = tokens.words
+        if "CONFLICT" in words or ("DEFERRABLE" in words and "NOT" in words and _not_deferrable(words)):
+            return None  # the full reader refuses the first and drops the second
+        open_at = tokens.texts.index("(")
+        close_at = tokens.closing(open_at)
+        after = words[close_at + 1 :]
+        clauses.without_rowid = "ROWID" in after
+        clauses.strict = "STRICT" in after
+        start, depth = open_at + 1, 0
+        for i in range(open_at + 1, close_at + 1):
+            text = tokens.texts[i]
+            if i == close_at or (text == "," and depth == 0):
+                _quick_definition(tokens, start, i, clauses)
+                start = i + 1
+            depth += (text == "(") - (text == ")")
+    except _Unsure:
+        return None
+    return clauses
+
+
+def _quick_definition(tokens: _Tokens, start: int, end: int, clauses: TableClauses) -> None:
+    """One column definition or table constraint: tokens ``start`` to ``end`` (exclusive)."""
+    if start == end:
+        raise _Unsure
+    tokens.i, tokens.end = start, end
+    words = tokens.words[start:end]
+    if words[0] in _TABLE_CONSTRAINT_WORDS:
+        _quick_table_constraint(tokens, words, clauses)
+    else:
+        _quick_column(tokens, words, clauses)
+    if tokens.i != end:
+        raise _Unsure
+
+
+def _not_deferrable(words: list[str]) -> bool:
+    return any(words[i - 1] == "NOT" for i, word in enumerate(words) if word == "DEFERRABLE" and i)
+
+
+def _quick_column(tokens: _Tokens, words: list[str], clauses: TableClauses) -> None:
+    start = tokens.i
+    # Where the declared type ends, decided exactly as _reshape_definition decides it.
+    type_end = start + 1
+    while type_end < tokens.end and tokens.word(type_end) not in _COLUMN_CONSTRAINT_WORDS:
+        if tokens.texts[type_end] == "(":
+            type_end = tokens.closing(type_end) + 1
+            break
+        type_end += 1
+    constraint_words = set(words[type_end - start :])
+    clauses.autoincrement |= "AUTOINCREMENT" in constraint_words
+    if not constraint_words & _TEXT_ONLY_WORDS:
+        tokens.i = tokens.end  # the pragmas report all of it: the full reader skips it too
+        return
+    name = tokens.name()
+    column = ColumnClauses()
+    clauses.columns[name.lower()] = column
+    tokens.i = type_end
+    while tokens.i < tokens.end:
+        constraint = tokens.name() if tokens.take("CONSTRAINT") else None
+        if tokens.take("NOT", "NULL") or tokens.take("NULL"):
+            continue
+        if tokens.take("PRIMARY", "KEY"):
+            _ = tokens.take("ASC") or tokens.take("DESC")
+            tokens.take("AUTOINCREMENT")
+            clauses.primary_key_name = constraint
+        elif tokens.take("UNIQUE"):
+            clauses.uniques.append(UniqueClause(name=constraint, columns=[name]))
+        elif tokens.take("CHECK"):
+            expr = _check_expression(tokens.wrapped_text(), "c T CHECK ({})")
+            clauses.checks.append(Check(name=constraint, expr=expr))
+        elif tokens.take("DEFAULT"):
+            _quick_default(tokens)
+        elif tokens.take("COLLATE"):
+            column.collation = column_collation(tokens.name())
+        elif tokens.take("REFERENCES"):
+            clauses.foreign_keys.append(_quick_reference(tokens, constraint, [name]))
+        elif tokens.take("GENERATED", "ALWAYS", "AS") or tokens.take("AS"):
+            column.generated = _generated_expression(tokens.wrapped_text())
+            _ = tokens.take("STORED") or tokens.take("VIRTUAL")
+        else:
+            raise _Unsure
+
+
+def _quick_default(tokens: _Tokens) -> None:
+    """A literal DEFAULT (the pragma reports its value; here only where it ends matters)."""
+    if tokens.take("-") or tokens.take("+"):
+        if tokens.i >= tokens.end or not tokens.texts[tokens.i][0].isdigit():
+            raise _Unsure
+    elif tokens.i >= tokens.end or not (
+        tokens.texts[tokens.i][0] in "'0123456789" or tokens.word() in _DEFAULT_WORDS
+    ):
+        raise _Unsure
+    tokens.i += 1
+
+
+def _quick_reference(tokens: _Tokens, constraint: str | None, columns: list[str]) -> ForeignKeyClause:
+    """``REFERENCES t [(columns)]`` and the key options after it (the actions come from the pragma)."""
+    ref_table = tokens.name()
+    ref_columns = tokens.names() if tokens.word() == "(" else []
+    fk = ForeignKeyClause(name=constraint, columns=columns, ref_table=ref_table, ref_columns=ref_columns)
+    while True:
+        if tokens.take("ON"):
+            if not (tokens.take("DELETE") or tokens.take("UPDATE")):
+                raise _Unsure
+            if not any(tokens.take(*action) for action in _ACTIONS):
+                raise _Unsure
+        elif tokens.take("DEFERRABLE"):
+            fk.deferrable = True
+            if tokens.take("INITIALLY", "DEFERRED"):
+                fk.initially_deferred = True
+            elif tokens.word() == "INITIALLY" and not tokens.take("INITIALLY", "IMMEDIATE"):
+                raise _Unsure
+        elif tokens.word() == "NOT" and tokens.word(tokens.i + 1) == "NULL":
+            return fk  # the column's next constraint
+        elif tokens.word() in _KEY_OPTIONS:
+            raise _Unsure  # MATCH, NOT ENFORCED, ...: key options the quick reader does not follow
+        else:
+            return fk
+
+
+def _quick_table_constraint(tokens: _Tokens, words: list[str], clauses: TableClauses) -> None:
+    constraint = tokens.name() if tokens.take("CONSTRAINT") else None
+    if tokens.take("PRIMARY", "KEY"):
+        tokens.expect("(")
+        while True:
+            tokens.name()
+            _ = tokens.take("ASC") or tokens.take("DESC")
+            if not tokens.take(","):
+                break
+        tokens.expect(")")
+        clauses.primary_key_name = constraint
+    elif "PRIMARY" in words:
+        raise _Unsure  # the full reader drops ASC and DESC from any table constraint that names PRIMARY
+    elif tokens.take("UNIQUE"):
+        clauses.uniques.append(UniqueClause(name=constraint, columns=tokens.names()))
+    elif tokens.take("CHECK"):
+        expr = _check_expression(tokens.wrapped_text(), "CHECK ({})")
+        clauses.checks.append(Check(name=constraint, expr=expr))
+    elif tokens.take("FOREIGN", "KEY"):
+        columns = tokens.names()
+        tokens.expect("REFERENCES")
+        clauses.foreign_keys.append(_quick_reference(tokens, constraint, columns))
+    else:
+        raise _Unsure
+
+
+@functools.lru_cache(maxsize=4096)
+def _check_expression(text: str, definition: str) -> str:
+    """A CHECK expression as the full reader renders it: read in a one-definition table where the CHECK
+    stands where it stood (a column's or the table's)."""
+    try:
+        (check,) = _full_read_create_table(f"CREATE TABLE t ({definition.format(text)})", "t").checks
+    except (UnreadableDDLError, ValueError):
+        raise _Unsure from None
+    return check.expr
+
+
+@functools.lru_cache(maxsize=4096)
+def _generated_expression(text: str) -> str:
+    try:
+        column = _full_read_create_table(f"CREATE TABLE t (c T GENERATED ALWAYS AS ({text}))", "t").columns
+    except UnreadableDDLError:
+        raise _Unsure from None
+    generated = column["c"].generated if "c" in column else None
+    if generated is None:
+        raise _Unsure
+    return generated
+
+
+def _quick_read_create_index(sql: str) -> IndexClauses | None:
+    """What :func:`_full_read_create_index` reads, for an index on plain columns; None when unsure."""
+    try:
+        tokens = _Tokens(sql)
+        tokens.expect("CREATE")
+        tokens.take("UNIQUE")
+        tokens.expect("INDEX")
+        tokens.take("IF", "NOT", "EXISTS")
+        tokens.name()
+        tokens.expect("ON")
+        tokens.name()
+        tokens.expect("(")
+        keys = []
+        while True:
+            tokens.name()
+            collation = canonical_collation(tokens.name()) if tokens.take("COLLATE") else None
+            _ = tokens.take("ASC") or tokens.take("DESC")
+            keys.append(IndexKeyClause(expr=None, collation=collation))
+            if not tokens.take(","):
+                break
+        tokens.expect(")")
+        predicate = None
+        if tokens.take("WHERE"):
+            if tokens.i >= tokens.end:
+                raise _Unsure
+            predicate = _index_predicate(sql[tokens.start_of(tokens.i) :])
+        elif tokens.i != tokens.end:
+            raise _Unsure
+    except _Unsure:
+        return None
+    return IndexClauses(keys=keys, predicate=predicate)
+
+
+@functools.lru_cache(maxsize=4096)
+def _index_predicate(text: str) -> str:
+    """An index predicate as the full reader renders it, read in a minimal CREATE INDEX."""
+    try:
+        predicate = _full_read_create_index(f"CREATE INDEX i ON t (c) WHERE {text}", "i").predicate
+    except UnreadableDDLError:
+        raise _Unsure from None
+    if predicate is None:
+        raise _Unsure
+    return predicate
