@@ -63,10 +63,57 @@ def diff_schemas(
         new = desired_tables.get(name)
         if new is not None and (changes := diff_tables(old, new, normalizer)):
             modified.append(ModifyTable(old, new, changes))
+    if not lazy_fk_targets:
+        modified = _reattach_fks_to_replaced_keys(current_tables, desired_tables, modified)
     ordered = _order(dropped, added, modified, lazy_fk_targets)
     if current.attrs != desired.attrs:
         return [ModifySchema(current, desired), *ordered]
     return ordered
+
+
+def _reattach_fks_to_replaced_keys(
+    current: dict[str, Table], desired: dict[str, Table], modified: list[ModifyTable]
+) -> list[ModifyTable]:
+    """Foreign keys that stay but rest on a primary key or unique key being dropped or replaced.
+
+    A strict database ties a foreign key to the key it references and refuses to drop that key under it, so
+    such a foreign key is dropped before the key goes and added again afterwards (the ordering puts the two
+    halves around the referenced table's modification). Tables without changes of their own gain a
+    modification for it.
+    """
+    by_name = {m.new.name: m for m in modified}
+    lost: dict[str, list[frozenset[str]]] = {}
+    for m in modified:
+        for c in m.changes:
+            if isinstance(c, DropIndex) and c.index.unique:
+                lost.setdefault(m.new.name, []).append(frozenset(c.index.columns))
+            elif isinstance(c, ModifyPrimaryKey) and c.old is not None:
+                lost.setdefault(m.new.name, []).append(frozenset(c.old.columns))
+    if not lost:
+        return modified
+    for name, old in sorted(current.items()):
+        new = desired.get(name)
+        if new is None:
+            continue
+        modify = by_name.get(name)
+        already = {
+            fk.name
+            for c in (modify.changes if modify else [])
+            if isinstance(c, DropForeignKey)
+            for fk in [c.foreign_key]
+        }
+        desired_fks = {fk.name: fk for fk in new.foreign_keys if fk.name is not None}
+        for fk in old.foreign_keys:
+            if fk.name is None or fk.name in already or fk.name not in desired_fks:
+                continue
+            if fk.ref_schema is not None or frozenset(fk.ref_columns) not in lost.get(fk.ref_table, []):
+                continue
+            if modify is None:
+                modify = by_name[name] = ModifyTable(old, new, [])
+                modified.append(modify)
+            modify.changes.insert(0, DropForeignKey(fk))
+            modify.changes.append(AddForeignKey(desired_fks[fk.name]))
+    return sorted(modified, key=lambda m: m.new.name)
 
 
 def diff_tables(old: Table, new: Table, normalizer: Normalizer) -> list[TableChange]:

@@ -113,6 +113,8 @@ class _TablePlan:
     before: list[Statement] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)
     """ALTER TABLE clauses that remove constraints: written first."""
+    generated_drops: list[str] = field(default_factory=list)
+    """DROP COLUMN of generated columns: before the columns they are computed from go."""
     alters: list[str] = field(default_factory=list)
     adds: list[str] = field(default_factory=list)
     """ALTER TABLE clauses that add keys and constraints: written last."""
@@ -120,7 +122,7 @@ class _TablePlan:
     comments: list[Statement] = field(default_factory=list)
 
     def statements(self) -> list[Statement]:
-        clauses_ = self.drops + self.alters + self.adds
+        clauses_ = self.drops + self.generated_drops + self.alters + self.adds
         main = [_alter(self.table, clauses_)] if clauses_ else []
         return self.before + main + self.after + self.comments
 
@@ -159,7 +161,8 @@ def modify_table(modify: ModifyTable) -> list[Statement]:
                 plan.alters.append(f"ADD COLUMN {column_definition(column)}")
                 plan.comments += _column_comment(name, column, None)
             case DropColumn(column=column):
-                plan.alters.append(f"DROP COLUMN {quote(column.name)}")
+                drops = plan.generated_drops if column.generated is not None else plan.alters
+                drops.append(f"DROP COLUMN {quote(column.name)}")
             case ModifyColumn() if change.new.name in recreated:
                 _recreate_column(modify, recreated.pop(change.new.name), plan)
             case ModifyColumn():
@@ -340,7 +343,8 @@ def _recreate_column(modify: ModifyTable, change: ModifyColumn, plan: _TablePlan
     """DROP COLUMN + ADD COLUMN; what PostgreSQL drops with the column is dropped explicitly first (IF EXISTS,
     so an over-cautious guess is harmless) and recreated afterwards in its desired form."""
     table, column = modify.new.name, change.new.name
-    plan.alters += [f"DROP COLUMN {quote(column)}", f"ADD COLUMN {column_definition(change.new)}"]
+    plan.generated_drops.append(f"DROP COLUMN {quote(column)}")
+    plan.alters.append(f"ADD COLUMN {column_definition(change.new)}")
     plan.comments += _column_comment(table, change.new, None)
     dropped = {id(c.index) for c in _changes(modify, DropIndex)}
     added = {id(c.index) for c in _changes(modify, AddIndex)}

@@ -656,3 +656,57 @@ def test_random_state_pairs_converge(pair, seed):
     labels = "'a', 'b', 'c'" if rng.random() < 0.5 else "'a', 'b', 'c', 'd'"
     grown = rng.choice([labels, labels.replace("'b'", "'b', 'bb'"), labels + ", 'z'"])
     migrate(pair, _random_schema(rng, labels), _random_schema(rng, grown))
+
+
+# ---- what other objects rest on ----------------------------------------------------------------------------
+
+
+def test_foreign_keys_are_lifted_while_the_key_they_rest_on_is_replaced(pair):
+    # PostgreSQL ties a foreign key to the referenced key's index; the key cannot go while one rests on it.
+    m = migrate(
+        pair,
+        "CREATE TABLE p (id int, CONSTRAINT pk PRIMARY KEY (id), s int REFERENCES p (id)); "
+        "CREATE TABLE c (p int REFERENCES p (id)); INSERT INTO p VALUES (1, 1); INSERT INTO c VALUES (1)",
+        "CREATE TABLE p (id int, CONSTRAINT pk2 PRIMARY KEY (id), s int REFERENCES p (id)); "
+        "CREATE TABLE c (p int REFERENCES p (id))",
+    )
+    assert [s.sql() for s in m.statements] == [
+        'ALTER TABLE "c" DROP CONSTRAINT "c_p_fkey"',
+        'ALTER TABLE "p" DROP CONSTRAINT "p_s_fkey", DROP CONSTRAINT "pk", '
+        'ADD CONSTRAINT "pk2" PRIMARY KEY ("id"), '
+        'ADD CONSTRAINT "p_s_fkey" FOREIGN KEY ("s") REFERENCES "p" ("id") '
+        "ON UPDATE NO ACTION ON DELETE NO ACTION",
+        'ALTER TABLE "c" ADD CONSTRAINT "c_p_fkey" FOREIGN KEY ("p") REFERENCES "p" ("id") '
+        "ON UPDATE NO ACTION ON DELETE NO ACTION",
+    ]
+
+
+def test_a_unique_constraint_under_a_foreign_key_becomes_a_unique_index(pair):
+    migrate(
+        pair,
+        "CREATE TABLE p (u int CONSTRAINT u UNIQUE); CREATE TABLE c (p int REFERENCES p (u))",
+        "CREATE TABLE p (u int); CREATE UNIQUE INDEX u ON p (u); CREATE TABLE c (p int REFERENCES p (u))",
+    )
+
+
+@pytest.mark.parametrize(
+    ("desired", "alter"),
+    [
+        (
+            "CREATE TABLE t (k int)",
+            'ALTER TABLE "t" DROP CONSTRAINT "g_pos", DROP COLUMN "g", DROP COLUMN "id"',
+        ),
+        (
+            "CREATE TABLE t (k int, g int GENERATED ALWAYS AS (k * 2) STORED)",
+            'ALTER TABLE "t" DROP CONSTRAINT "g_pos", DROP COLUMN "g", DROP COLUMN "id", '
+            'ADD COLUMN "g" integer NULL GENERATED ALWAYS AS (k * 2) STORED',
+        ),
+    ],
+)
+def test_generated_columns_go_before_the_columns_they_are_computed_from(pair, desired, alter):
+    current = (
+        "CREATE TABLE t (k int, id int, g int GENERATED ALWAYS AS (id * 2) STORED, "
+        "CONSTRAINT g_pos CHECK (g > 0))"
+    )
+    m = migrate(pair, current, desired)
+    assert m.statements[0].sql() == alter
