@@ -87,6 +87,15 @@ def parse_docker_url(url: DatabaseURL) -> DockerSpec:
 def start(url: DatabaseURL) -> Iterator[str]:
     """Start the container a ``docker://`` URL names and yield its server URL; stop it afterwards."""
     spec = parse_docker_url(url)
+    try:
+        import docker  # noqa: F401  (docker-py and testcontainers come with the "docker" extra)
+        import testcontainers  # noqa: F401
+    except ImportError as e:
+        raise GraticuleError(
+            f"{redact(spec.raw)}: docker:// dev databases need the docker extra ({e}): "
+            "pip install 'graticule[docker]', or use a server URL such as "
+            f"{SERVER_URL_EXAMPLES[spec.image]}"
+        ) from e
     _require_engine(spec)
     container = _container(spec)
     try:
