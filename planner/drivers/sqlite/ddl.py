@@ -195,15 +195,22 @@ class TableClauses:
         """A copy sharing nothing mutable with this one (a cached reading is copied for every caller; far
         cheaper than ``copy.deepcopy``)."""
         return TableClauses(
-            columns={name: replace(c) for name, c in self.columns.items()},
+            columns={name: ColumnClauses(c.collation, c.generated) for name, c in self.columns.items()},
             primary_key_name=self.primary_key_name,
             autoincrement=self.autoincrement,
-            uniques=[replace(u, columns=list(u.columns)) for u in self.uniques],
+            uniques=[UniqueClause(u.name, list(u.columns)) for u in self.uniques],
             foreign_keys=[
-                replace(fk, columns=list(fk.columns), ref_columns=list(fk.ref_columns))
+                ForeignKeyClause(
+                    fk.name,
+                    list(fk.columns),
+                    fk.ref_table,
+                    list(fk.ref_columns),
+                    fk.deferrable,
+                    fk.initially_deferred,
+                )
                 for fk in self.foreign_keys
             ],
-            checks=[replace(c, attrs=copy.deepcopy(c.attrs)) for c in self.checks],
+            checks=[Check(c.name, c.expr, copy.deepcopy(c.attrs) if c.attrs else {}) for c in self.checks],
             without_rowid=self.without_rowid,
             strict=self.strict,
         )
@@ -654,7 +661,19 @@ def _quick_definition(tokens: _Tokens, start: int, end: int, clauses: TableClaus
 
 
 def _not_deferrable(words: list[str]) -> bool:
-    return any(words[i - 1] == "NOT" for i, word in enumerate(words) if word == "DEFERRABLE" and i)
+    at = 0
+    while (at := _index(words, "DEFERRABLE", at + 1)) > 0:
+        if words[at - 1] == "NOT":
+            return True
+    return False
+
+
+def _index(words: list[str], word: str, start: int) -> int:
+    """Position of ``word`` at or after ``start``; -1 when there is none."""
+    try:
+        return words.index(word, start)
+    except ValueError:
+        return -1
 
 
 def _quick_column(tokens: _Tokens, words: list[str], clauses: TableClauses) -> None:

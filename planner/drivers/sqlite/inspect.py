@@ -192,6 +192,7 @@ def _build_indexes(table: Table, catalog: _Catalog, clauses: TableClauses) -> li
     constraints: list[tuple[int | None, str, Index]] = []
     created: list[Index] = []
     unmatched_uniques = list(enumerate(clauses.uniques))
+    columns = {column.name: column for column in table.columns}
     for index_name, rows in keys_by_index.items():
         _, unique, origin, partial = rows[0][:4]
         if origin == "pk":  # the primary key's own index, already in Table.primary_key
@@ -208,7 +209,7 @@ def _build_indexes(table: Table, catalog: _Catalog, clauses: TableClauses) -> li
                 key = expression_keys[position]
                 index.parts.append(IndexPart(expr=key.expr, desc=bool(desc), collation=key.collation))
             else:
-                part_collation = _key_collation(table, column, collation)
+                part_collation = _key_collation(columns.get(column), collation)
                 index.parts.append(IndexPart(column=column, desc=bool(desc), collation=part_collation))
         if origin == "u":
             index.constraint = True
@@ -220,9 +221,8 @@ def _build_indexes(table: Table, catalog: _Catalog, clauses: TableClauses) -> li
     return [index for _, _, index in constraints] + sorted(created, key=lambda index: index.name or "")
 
 
-def _key_collation(table: Table, column_name: str | None, collation: str | None) -> str | None:
+def _key_collation(column: Column | None, collation: str | None) -> str | None:
     """A key part's collation, or None when it is the one the column already has (what no COLLATE means)."""
-    column = table.column(column_name) if column_name else None
     inherited = (column.collation if column else None) or "BINARY"
     collation = canonical_collation(collation)
     return None if collation is None or collation.upper() == inherited.upper() else collation

@@ -38,13 +38,14 @@ class SQLiteNormalizer:
         return None if sql is None else expr_key(sql)
 
 
+# The diff asks for the same keys again and again (every column, in every comparison): the keys are pure
+# functions of the text, so they are computed once.
+@functools.lru_cache(maxsize=8192)
 def type_key(declared: str) -> str:
     """``VARCHAR ( 200 )`` → ``varchar(200)``; ``double   precision`` → ``double precision``."""
     return re.sub(r"\s*([(),])\s*", r"\1", " ".join(declared.lower().split()))
 
 
-# The diff asks for the same keys again and again (every column, in every comparison): the keys are pure
-# functions of the text, so they are computed once.
 @functools.lru_cache(maxsize=8192)
 def default_key(default: str | None) -> str | None:
     if default is None:
