@@ -12,15 +12,32 @@ from typing import Any, TypeVar
 
 import click
 
-from graticule.hcl import ConfigError, load_config, parse_var_flags
-
 from .desired import ExternalProgram, SourceContext
 from .errors import ChecksumError, GraticuleError
-from .inspection import inspect_url, schema_json, schema_sql
 from .progress import plain_progress, terminal_progress
 from .workflow import SYNCED_MESSAGE, DiffOptions, ProgressCallback, migrate_diff, migrate_hash
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# graticule.hcl (python-hcl2, lark) takes a tenth of a second to import: only the commands that read atlas.hcl
+# load it, not `migrate diff --to ... --dev-url ...`. Before it is loaded nothing can raise ConfigError.
+def load_config(*args: Any, **kwargs: Any) -> Any:
+    from graticule.hcl import load_config
+
+    return load_config(*args, **kwargs)
+
+
+def parse_var_flags(*args: Any, **kwargs: Any) -> Any:
+    from graticule.hcl import parse_var_flags
+
+    return parse_var_flags(*args, **kwargs)
+
+
+def _config_error() -> type[Exception]:
+    errors = sys.modules.get("graticule.hcl.errors")
+    return errors.ConfigError if errors is not None else GraticuleError
+
 
 DEFAULT_CONFIG = "file://atlas.hcl"
 DEFAULT_DIR = "file://migrations"
@@ -47,7 +64,7 @@ def user_errors(fn: F) -> F:
             # Atlas's wording, so the message teams already know (and search for) is the same.
             where = f"{e.location}\n" if e.location else ""
             click.echo(f"{e}\n{where}{CHECKSUM_HINT}\nError: {e.error_line}", err=True)
-        except (GraticuleError, ConfigError) as e:
+        except (GraticuleError, _config_error()) as e:
             if click.get_current_context().find_root().params.get("debug"):
                 traceback.print_exc()
             click.echo(f"Error: {e}", err=True)
@@ -203,6 +220,8 @@ def schema() -> None:
 @user_errors
 def inspect_cmd(url: str, fmt: str) -> None:
     """Print what graticule sees in a database: its schema as DDL, or the schema model as JSON."""
+    from .inspection import inspect_url, schema_json, schema_sql  # its drivers load only for this command
+
     found, driver = inspect_url(url)
     click.echo(schema_sql(found, driver) if fmt == "sql" else schema_json(found), nl=False)
 

@@ -4,17 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
-from .workflow import ProgressCallback
+    from .workflow import ProgressCallback
 
 
 @contextmanager
 def terminal_progress(title: str) -> Iterator[ProgressCallback]:
     """A transient bar on stderr, started by the first update and always stopped on exit (errors included)."""
-    progress = Progress(
+    progress: Progress | None = None
+    task: TaskID | None = None
+
+    def update(done: int, total: int, item: str) -> None:
+        nonlocal progress, task
+        if progress is None or task is None:
+            progress = _bar()
+            progress.start()
+            task = progress.add_task(title, total=total, item=item)
+        progress.update(task, completed=done, item=item)
+
+    try:
+        yield update
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _bar() -> Progress:
+    # rich takes some 50 ms to import: only a command that draws a bar pays for it.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -23,19 +47,6 @@ def terminal_progress(title: str) -> Iterator[ProgressCallback]:
         console=Console(stderr=True),
         transient=True,
     )
-    task: TaskID | None = None
-
-    def update(done: int, total: int, item: str) -> None:
-        nonlocal task
-        if task is None:
-            progress.start()
-            task = progress.add_task(title, total=total, item=item)
-        progress.update(task, completed=done, item=item)
-
-    try:
-        yield update
-    finally:
-        progress.stop()
 
 
 @contextmanager
