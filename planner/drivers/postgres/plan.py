@@ -238,20 +238,27 @@ def _modify_column(table: str, change: ModifyColumn, plan: _TablePlan) -> None:
             out.append(f"{alter} SET DEFAULT {target}")
         elif current is not None and not dropped:
             out.append(f"{alter} DROP DEFAULT")
-    if new_identity and not old_identity:
-        out.append(f"{alter} ADD {clauses.identity_clause(new)}")
-        plan.after.append(_sequence_past_values(table, new))
-    elif new_identity and old_identity:
-        options = []
-        if new_identity != old_identity:
-            options.append(f"SET GENERATED {new_identity}")
-        for key, phrase in (("start", "START WITH"), ("increment", "INCREMENT BY")):
-            if old.attrs.get(key, 1) != new.attrs.get(key, 1):
-                options.append(f"SET {phrase} {int(new.attrs.get(key, 1))}")
-        if options:
-            out.append(f"{alter} {' '.join(options)}")
+    if new_identity:
+        _identity_change(table, old, new, plan)
     if what & ColumnChange.COMMENT:
         plan.comments += _column_comment(table, new, old.comment)
+
+
+def _identity_change(table: str, old: Column, new: Column, plan: _TablePlan) -> None:
+    """A column that becomes an identity column, or changes its generation or sequence options (the removal
+    of an identity is planned with the type change it may have to precede)."""
+    alter = f"ALTER COLUMN {quote(new.name)}"
+    old_identity, new_identity = old.attrs.get("identity"), new.attrs["identity"]
+    if not old_identity:
+        plan.alters.append(f"{alter} ADD {clauses.identity_clause(new)}")
+        plan.after.append(_sequence_past_values(table, new))
+        return
+    options = [f"SET GENERATED {new_identity}"] if new_identity != old_identity else []
+    for key, phrase in (("start", "START WITH"), ("increment", "INCREMENT BY")):
+        if old.attrs.get(key, 1) != new.attrs.get(key, 1):
+            options.append(f"SET {phrase} {int(new.attrs.get(key, 1))}")
+    if options:
+        plan.alters.append(f"{alter} {' '.join(options)}")
 
 
 def _effective_default(table: str, column: Column) -> str | None:
