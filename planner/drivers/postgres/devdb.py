@@ -96,10 +96,16 @@ class PostgresDevDatabase:
         """No right to create databases: work in the named one, which must be clean (never touch data)."""
         self.conn, self._admin = self._admin, None
         assert self.conn is not None
-        exists = self.conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone()
-        if exists is None:
-            self._create_schema()
-            self.created_schema = True
+        try:
+            query = "SELECT 1 FROM pg_namespace WHERE nspname = %s"
+            if self.conn.execute(query, (self.schema,)).fetchone() is None:
+                self._create_schema()
+                self.created_schema = True
+        except psycopg.Error as e:
+            raise GraticuleError(
+                f"{self.info.redacted}: may not create a scratch database, nor schema "
+                f'"{self.schema}" in the named one: {one_line(e)}'
+            ) from e
         check_clean(self.conn, self.schema)
         self.borrowed_clean = True
 
