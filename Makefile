@@ -46,8 +46,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(STAMP)
+# The PostgreSQL inspection benchmark (bench/inspect_postgres.py) needs the local server: hence `services`.
+bench: $(STAMP) services
 	$(RUN) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(RUN) $(BIN)/python bench/inspect_postgres.py $(INSPECT_BENCH_ARGS)
 
 # PostgreSQL and MariaDB for the server tests: start them if they are down.
 services:
