@@ -543,10 +543,11 @@ class _Tokens:
             raise _Unsure
         self.sql = sql
         self.texts: list[str] = _TOKEN.findall(sql)
-        if _REFUSED_TOKEN.search("\x00".join(self.texts)):
+        joined = "\x00".join(self.texts)
+        if _REFUSED_TOKEN.search(joined):
             raise _Unsure
         # Upper-cased tokens, for comparing keywords: a quoted name keeps its quotes and matches none.
-        self.words: list[str] = _TOKEN.findall(sql.upper())
+        self.words: list[str] = joined.upper().split("\x00")
         self._with_blanks: list[str] | None = None
         self.i = 0
         self.end = len(self.texts)
