@@ -56,7 +56,11 @@ def apply_plan(
     collected: list[str] = []
     position = 0
     while position < len(plan):
-        end = fresh_run_end(plan, position) if fresh_runs is not None and SHORTCUTS else position
+        end = (
+            fresh_run_end(plan, position, fresh_runs.avoid)
+            if fresh_runs is not None and SHORTCUTS
+            else position
+        )
         if end > position:
             run = plan[position:end]
             with _reported(run[0], connection):
@@ -65,6 +69,7 @@ def apply_plan(
                         run, state, connection, collect_sql=collect_sql, editor_for=fresh_runs.editor
                     )
                 )
+                fresh_runs.after_run()
             PATHS["fresh runs"] += 1
             PATHS["migrations in fresh runs"] += end - position
             position = end
@@ -89,9 +94,15 @@ def apply_plan(
 class FreshRuns:
     """A dialect's handling of fresh runs (fresh.py); by default they are applied like any migration."""
 
+    avoid: frozenset[tuple[str, str]] = frozenset()
+    """Models whose creation stays on Django's path (see ShortcutUnsafe)."""
+
     def editor(self, run: list[Migration], apps: Any) -> BaseDatabaseSchemaEditor | None:
         """The schema editor for a fresh run whose models are rendered in `apps` (None: the usual one)."""
         return None
+
+    def after_run(self) -> None:
+        """Called after a fresh run (e.g. to check what it did)."""
 
     def before_django_path(self) -> None:
         """Called before a migration is applied with Django's path (e.g. to execute recorded statements)."""

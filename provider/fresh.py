@@ -43,7 +43,15 @@ Key = tuple[str, str]
 
 
 class ShortcutUnsafe(Exception):
-    """A fresh run met something whose result it cannot vouch for: the schema is built again without them."""
+    """A fresh run met something whose result it cannot vouch for: the schema is built again without it.
+
+    `avoid` names the models whose creation must not be part of a fresh run next time; without it, the
+    schema is built again without any fresh run.
+    """
+
+    def __init__(self, message: str, avoid: frozenset[Key] = frozenset()) -> None:
+        super().__init__(message)
+        self.avoid = avoid
 
 
 _TOGETHER = {
@@ -63,13 +71,14 @@ _CHANGES = frozenset(
 class _RunShape:
     """What a candidate run has done so far, as far as the rules need to know."""
 
-    def __init__(self) -> None:
+    def __init__(self, avoid: frozenset[Key] = frozenset()) -> None:
+        self.avoid = avoid
         self.created: set[Key] = set()
         self.together: set[tuple[Key, str]] = set()
         self.ordered: set[Key] = set()
 
     def copy(self) -> _RunShape:
-        shape = _RunShape()
+        shape = _RunShape(self.avoid)
         shape.created, shape.together = set(self.created), set(self.together)
         shape.ordered = set(self.ordered)
         return shape
@@ -79,7 +88,7 @@ class _RunShape:
         kind = type(operation)  # exact types: a subclass (a third-party operation) may do more
         if kind is operations.CreateModel:
             key = (app_label, operation.name_lower)
-            if key in self.created:
+            if key in self.created or key in self.avoid:
                 return False
             self.created.add(key)
             for option in _TOGETHER.values():
@@ -113,9 +122,10 @@ class _RunShape:
         return False
 
 
-def fresh_run_end(plan: list[Migration], start: int) -> int:
-    """The end (exclusive) of the longest fresh run of `plan` starting at `start` (`start` when none)."""
-    shape = _RunShape()
+def fresh_run_end(plan: list[Migration], start: int, avoid: frozenset[Key] = frozenset()) -> int:
+    """The end (exclusive) of the longest fresh run of `plan` starting at `start` (`start` when none); a run
+    never creates a model of `avoid`."""
+    shape = _RunShape(avoid)
     end = start
     for migration in plan[start:]:
         attempt = shape.copy()

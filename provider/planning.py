@@ -16,6 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db.migrations import autodetector as autodetector_module
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.exceptions import CircularDependencyError, NodeNotFoundError
 from django.db.migrations.graph import MigrationGraph
@@ -110,7 +111,7 @@ class _Autodetector(MigrationAutodetector):
       over an empty set after computing every added model's field signature.
     - Sorting the operations asks `check_dependency` for every (operation, dependency) pair of an app; every
       branch of Django's `check_dependency` (4.2 to 5.2) requires the operation to concern the dependency's
-      model, so a different model is answered `False` at once.
+      model, so only the operations on that model are asked.
     - The optimizer restarts its quadratic scan after every reduction and asks the same pairs again;
       `_MemoizedOptimizer` answers repeated pairs from memory (`reduce` depends only on the two operations).
     """
@@ -126,6 +127,40 @@ class _Autodetector(MigrationAutodetector):
         if _concerned_model(operation) != dependency[1].lower():
             return False
         return super().check_dependency(operation, dependency)
+
+    def _sort_migrations(self) -> None:
+        # Django's own method (its 4.2 or its 5.x form), asking `check_dependency` only about the operations
+        # that concern the dependency's model: the others answer False (see above), and the matching
+        # operations come in the same order, so the sorter receives exactly the same calls.
+        own = vars(autodetector_module)
+        if "TopologicalSorter" not in own and "stable_topological_sort" not in own:
+            super()._sort_migrations()  # a Django version this was not written for: its own code
+            return
+        for app_label, ops in sorted(self.generated_operations.items()):
+            concerning: dict[str | None, list[Operation]] = {}
+            for op in ops:
+                concerning.setdefault(_concerned_model(op), []).append(op)
+            if "TopologicalSorter" in own:  # Django 5.x
+                ts = own["TopologicalSorter"]()
+                for op in ops:
+                    ts.add(op)
+                    for dep in op._auto_deps:
+                        dep = self._resolve_dependency(dep)[0]
+                        if dep[0] != app_label:
+                            continue
+                        candidates = concerning.get(dep[1].lower(), ())
+                        ts.add(op, *(x for x in candidates if self.check_dependency(x, dep)))
+                self.generated_operations[app_label] = list(ts.static_order())
+            else:  # Django 4.2
+                dependency_graph: dict[Operation, set[Operation]] = {op: set() for op in ops}
+                for op in ops:
+                    for dep in op._auto_deps:
+                        dep = self._resolve_dependency(dep)[0]
+                        if dep[0] == app_label:
+                            for op2 in concerning.get(dep[1].lower(), ()):
+                                if self.check_dependency(op2, dep):
+                                    dependency_graph[op].add(op2)
+                self.generated_operations[app_label] = own["stable_topological_sort"](ops, dependency_graph)
 
     def _optimize_migrations(self) -> None:
         # Django's own method (identical in 4.2 and 5.2), with the memoizing optimizer.

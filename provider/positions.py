@@ -8,8 +8,15 @@ path relative to its import root (`django/contrib/auth/models.py`), which is the
 from __future__ import annotations
 
 import ast
+import dis
+import importlib.util
+import inspect
+import marshal
+import os
+import re
 import sys
 import tokenize
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,14 +62,27 @@ class _SourceIndex:
     def __init__(self, project_dir: Path) -> None:
         self._project_dir = project_dir.resolve()
         self._modules: dict[str, tuple[str, dict[str, ast.ClassDef]] | None] = {}
+        self._compiled: dict[str, _Compiled | None] = {}
 
     def klass(self, cls: type) -> Position | None:
+        compiled = self._compiled_module(cls.__module__)
+        if compiled is not None:
+            line = compiled.class_line(cls.__qualname__)
+            if line is not None:
+                return Position(compiled.path, line)
         found = self._class_node(cls)
         return None if found is None else Position(found[0], found[1].lineno)
 
     def attribute(self, model: type[models.Model], name: str) -> Position | None:
         """The line assigning `name` in the class body that declares it (the model or an abstract base)."""
         for cls in model.__mro__:
+            compiled = self._compiled_module(cls.__module__)
+            if compiled is not None:
+                answer = compiled.attribute_line(cls.__qualname__, name)
+                if answer is _NOT_ASSIGNED:
+                    continue
+                if answer is not None:
+                    return Position(compiled.path, answer)
             found = self._class_node(cls)
             if found is None:
                 continue
@@ -78,6 +98,40 @@ class _SourceIndex:
                 if any(isinstance(target, ast.Name) and target.id == name for target in targets):
                     return Position(path, statement.lineno)
         return self.klass(model)
+
+    def _compiled_module(self, name: str) -> _Compiled | None:
+        if name not in self._compiled:
+            self._compiled[name] = self._load_compiled(name)
+        return self._compiled[name]
+
+    def _load_compiled(self, module_name: str) -> _Compiled | None:
+        """The module's code as Python cached it, if the cache is that of the source file as it is now."""
+        module = sys.modules.get(module_name)
+        filename = getattr(module, "__file__", None)
+        if not filename or not filename.endswith(".py"):
+            return None
+        try:
+            cached = getattr(module.__spec__, "cached", None) or importlib.util.cache_from_source(filename)
+            with open(cached, "rb") as file:
+                data = file.read()
+            source = os.stat(filename)
+            with tokenize.open(filename) as text:
+                lines = text.read().splitlines()
+        except (OSError, ValueError, SyntaxError, NotImplementedError):
+            return None
+        # A timestamp-based cache for exactly this source (see PEP 552); anything else: read the source.
+        if (
+            data[:4] != importlib.util.MAGIC_NUMBER
+            or int.from_bytes(data[4:8], "little") != 0
+            or int.from_bytes(data[8:12], "little") != int(source.st_mtime) & 0xFFFFFFFF
+            or int.from_bytes(data[12:16], "little") != source.st_size & 0xFFFFFFFF
+        ):
+            return None
+        try:
+            code = marshal.loads(data[16:])
+        except (EOFError, ValueError, TypeError):
+            return None
+        return _Compiled(self._display_path(Path(filename).resolve()), code, lines)
 
     def _class_node(self, cls: type) -> tuple[str, ast.ClassDef] | None:
         module = self._module(cls.__module__)
@@ -132,3 +186,63 @@ def _same_scope(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _same_scope(getattr(statement, field, []))
             for handler in getattr(statement, "handlers", []):
                 yield from _same_scope(handler.body)
+
+
+_NOT_ASSIGNED = object()
+
+
+class _Compiled:
+    """Class and attribute lines read off a module's compiled code (parsing the source costs far more).
+
+    Each answer is checked against the source line it names and matches what the syntax tree gives: the
+    line of the `class` statement (a decorated class's code starts at its decorator: not answered), and the
+    line of the one statement that assigns the attribute in the class body (several: not answered). A
+    question not answered here is answered from the syntax tree.
+    """
+
+    def __init__(self, path: str, code: types.CodeType, lines: list[str]) -> None:
+        self.path = path
+        self._lines = lines
+        self._classes: dict[str, types.CodeType] = {}
+        self._collect(code)
+
+    def _collect(self, code: types.CodeType) -> None:
+        # Class bodies are not optimized like function bodies; like the syntax tree walk, this does not
+        # look inside functions.
+        for constant in code.co_consts:
+            if isinstance(constant, types.CodeType) and not constant.co_flags & inspect.CO_OPTIMIZED:
+                self._classes.setdefault(constant.co_qualname, constant)
+                self._collect(constant)
+
+    def _line(self, number: int) -> str:
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
+
+    def class_line(self, qualname: str) -> int | None:
+        body = self._classes.get(qualname)
+        if body is None:
+            return None
+        name = qualname.rsplit(".", 1)[-1]
+        line = body.co_firstlineno
+        return line if re.match(rf"\s*class\s+{re.escape(name)}\b", self._line(line)) else None
+
+    def attribute_line(self, qualname: str, name: str) -> object:
+        """The line, `_NOT_ASSIGNED` when the class body surely does not assign it, or None (not known)."""
+        body = self._classes.get(qualname)
+        if body is None or self.class_line(qualname) is None:
+            return None
+        stored = {
+            instruction.positions.lineno
+            for instruction in dis.get_instructions(body)
+            if instruction.opname == "STORE_NAME" and instruction.argval == name
+        }
+        assigns = re.compile(rf"\s*{re.escape(name)}\s*(?:=(?!=)|:)")
+        if len(stored) == 1:
+            (line,) = stored
+            return line if line is not None and assigns.match(self._line(line)) else None
+        if stored:
+            return None
+        # Not stored: the syntax tree could still see an annotation without a value (`name: int`).
+        last = max((line for _, _, line in body.co_lines() if line is not None), default=body.co_firstlineno)
+        if any(assigns.match(self._line(n)) for n in range(body.co_firstlineno, last + 1)):
+            return None
+        return _NOT_ASSIGNED

@@ -12,10 +12,11 @@ from pathlib import Path
 from django.apps import apps
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS
+from django.db.migrations.migration import Migration
 
 from graticule.provider.applying import PATHS
 from graticule.provider.connection import emulated_connection
-from graticule.provider.dialects import Realised, get_dialect
+from graticule.provider.dialects import Dialect, Realised, get_dialect
 from graticule.provider.errors import ProviderError
 from graticule.provider.fresh import ShortcutUnsafe
 from graticule.provider.planning import forwards_plan
@@ -50,19 +51,15 @@ def generate_schema(request: SchemaRequest) -> str:
             # Broken models often surface as an obscure planning error: report what Django's checks say.
             _check_models(None)
             raise
-        with only_apps(app_labels, request.database):
-            with emulated_connection(dialect, request.database, request.server_version) as connection:
-                _check_models(request.database)
-                try:
-                    realised = dialect.realise(plan, connection)
-                except ShortcutUnsafe:
-                    realised = None
-            if realised is None:
-                # On a fresh connection, every migration with Django's path (see fresh.py).
-                PATHS.clear()
-                PATHS["fresh runs given up"] += 1
-                with emulated_connection(dialect, request.database, request.server_version) as connection:
-                    realised = dialect.realise(plan, connection, fresh_runs=False)
+        with (
+            only_apps(app_labels, request.database),
+            emulated_connection(dialect, request.database, request.server_version) as connection,
+        ):
+            _check_models(request.database)
+            try:
+                realised = dialect.realise(plan, connection)
+            except ShortcutUnsafe as unsafe:
+                realised = _realise_again(dialect, plan, request, unsafe)
     if os.environ.get("GRATICULE_PROVIDER_TRACE") == "1":
         print("graticule-provider paths:", dict(sorted(PATHS.items())), file=sys.stderr)
     if not realised.tables:
@@ -83,6 +80,24 @@ def render(realised: Realised, positions: dict[str, Position]) -> str:
     ]
     body = [statement.rstrip().removesuffix(";") + ";\n" for statement in realised.statements]
     return "".join(header) + ("\n" if header else "") + "".join(body)
+
+
+def _realise_again(
+    dialect: Dialect, plan: list[Migration], request: SchemaRequest, unsafe: ShortcutUnsafe
+) -> Realised:
+    """Fresh runs could not vouch for the schema (fresh.py): build it again, on a connection of its own,
+    without fresh runs for the models `unsafe` names, and if that fails too, without any fresh run."""
+    PATHS.clear()
+    PATHS["fresh runs given up"] += 1
+    if unsafe.avoid:
+        with emulated_connection(dialect, request.database, request.server_version) as connection:
+            try:
+                return dialect.realise(plan, connection, avoid=unsafe.avoid)
+            except ShortcutUnsafe:
+                PATHS.clear()
+                PATHS["fresh runs given up"] += 2
+    with emulated_connection(dialect, request.database, request.server_version) as connection:
+        return dialect.realise(plan, connection, fresh_runs=False)
 
 
 @contextmanager

@@ -56,9 +56,15 @@ class Dialect:
         """Make the wrapper usable without a server (hook for dialects that need it)."""
 
     def realise(
-        self, plan: list[Migration], connection: BaseDatabaseWrapper, *, fresh_runs: bool = True
+        self,
+        plan: list[Migration],
+        connection: BaseDatabaseWrapper,
+        *,
+        fresh_runs: bool = True,
+        avoid: frozenset[tuple[str, str]] = frozenset(),
     ) -> Realised:
-        """The schema the plan builds; `fresh_runs=False` applies every migration with Django's path."""
+        """The schema the plan builds; `fresh_runs=False` applies every migration with Django's path, and
+        fresh runs never create the models of `avoid` (fresh.py)."""
         raise NotImplementedError
 
 

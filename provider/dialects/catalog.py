@@ -56,6 +56,8 @@ class Catalog:
 
     def __init__(self) -> None:
         self.tables: dict[str, Table] = {}
+        self.numbered_names = 0
+        """How many names the server had to number to avoid a name in use (`t_col_key1`, `col_2`)."""
 
     # -- what Django's introspection asks -------------------------------------------------------------
 
@@ -142,12 +144,18 @@ class Catalog:
 # -- small SQL reading helpers (Django's own DDL is regular; these do not aim at SQL in general) ------------
 
 _QUOTES = {'"': '"', "`": "`", "'": "'", "[": "]"}
+_SPECIAL = r"""["`'\[\]()]"""
 
 
 def split_top_level(text: str, separator: str) -> list[str]:
     """Split at `separator` outside quotes and parentheses."""
-    parts, depth, current, closing = [], 0, [], None
-    for char in text:
+    if separator not in text:
+        stripped = text.strip()
+        return [stripped] if stripped else []
+    parts, depth, start, closing = [], 0, 0, None
+    # Only quotes, parentheses and the separator change anything: jump from one to the next.
+    for found in re.finditer(_SPECIAL + "|" + re.escape(separator), text):
+        char = found.group()
         if closing:
             closing = None if char == closing else closing
         elif char in _QUOTES:
@@ -157,11 +165,9 @@ def split_top_level(text: str, separator: str) -> list[str]:
         elif char == ")":
             depth -= 1
         elif char == separator and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current).strip())
+            parts.append(text[start : found.start()].strip())
+            start = found.end()
+    parts.append(text[start:].strip())
     return [part for part in parts if part]
 
 
@@ -204,18 +210,22 @@ def identifiers(text: str) -> list[str]:
 
 def top_level_keyword(text: str, keyword: str) -> int:
     """Where `keyword` (a regex) first occurs outside quotes and parentheses, or -1."""
-    depth, closing = 0, None
     pattern = re.compile(rf"\b(?:{keyword})\b", re.I)
-    for index, char in enumerate(text):
-        if closing:
+    if pattern.search(text) is None:
+        return -1
+    depth, closing = 0, None
+    # Quotes and parentheses change the state; a keyword counts where the state is the top level.
+    for found in re.finditer(rf"(?P<keyword>\b(?:{keyword})\b)|{_SPECIAL}", text, re.I):
+        char, index = found.group(), found.start()
+        if found.group("keyword") is not None:
+            if not closing and depth == 0 and (index == 0 or not text[index - 1].isalnum()):
+                return index
+        elif closing:
             closing = None if char == closing else closing
-            continue
-        if char in _QUOTES:
+        elif char in _QUOTES:
             closing = _QUOTES[char]
         elif char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-        elif depth == 0 and pattern.match(text, index) and (index == 0 or not text[index - 1].isalnum()):
-            return index
     return -1

@@ -23,7 +23,9 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 
 from graticule.provider.dialects.catalog import Catalog
+from graticule.provider.dialects.fold import Folder
 from graticule.provider.dialects.postgresql_catalog import PostgreSQLCatalog
+from graticule.provider.dialects.postgresql_fold import PostgreSQLFolder
 from graticule.provider.dialects.server import ServerDialect
 
 
@@ -36,6 +38,9 @@ class PostgreSQL(ServerDialect):
 
     def new_catalog(self) -> Catalog:
         return PostgreSQLCatalog()
+
+    def new_folder(self, catalog: Catalog) -> Folder:
+        return PostgreSQLFolder(catalog)
 
     def prepare(self, connection: BaseDatabaseWrapper, server_version: tuple[int, ...] | None) -> None:
         super().prepare(connection, server_version)

@@ -42,23 +42,46 @@ _ELEMENT_COLUMN = re.compile(rf"(?P<column>{IDENTIFIER})(?P<rest>(?: .*)?)$")
 
 
 class PostgreSQLCatalog(Catalog):
+    def __init__(self) -> None:
+        super().__init__()
+        # Every name a relation or constraint has had (a superset of the names in use), so that choosing a
+        # name rarely needs to look through every table; and the table the current statement changes.
+        self._seen: set[str] = set()
+        self._changing: str | None = None
+
     def apply_statement(self, statement: str) -> None:
         if match := _CREATE_TABLE.match(statement):
+            self._changing = unquote(match["table"])
             body, _ = parenthesised(statement, match.end() - 1)
-            self._create_table(unquote(match["table"]), body)
+            self._create_table(self._changing, body)
         elif match := _ALTER_TABLE.match(statement):
-            table = unquote(match["table"])
+            table = self._changing = unquote(match["table"])
             for action in split_top_level(match["actions"], ","):
                 self._alter_table(table, action)
         elif match := _CREATE_INDEX.match(statement):
+            self._changing = unquote(match["table"])
             elements, end = parenthesised(statement, match.end() - 1)
             self._create_index(match, elements, statement[end:])
         elif match := _DROP_INDEX.match(statement):
             self.drop_constraint(unquote(match["name"]))
         elif match := _ALTER_INDEX.match(statement):
             self.rename_constraint(unquote(match["old"]), unquote(match["new"]))
+            self._seen.add(unquote(match["new"]))
         elif match := _DROP_TABLE.match(statement):
             self.drop_table(unquote(match["table"]))
+        if self._changing is not None:
+            self._seen |= self._names_of(self._changing)
+            self._changing = None
+
+    def rename_table(self, old: str, new: str) -> None:
+        super().rename_table(old, new)
+        self._seen |= self._names_of(new)
+
+    def _names_of(self, table_name: str) -> set[str]:
+        table = self.tables.get(table_name)
+        if table is None:
+            return {table_name}
+        return {table_name} | set(table.constraints) | set(table.sequences.values())
 
     # -- tables and columns -------------------------------------------------------------------------------
 
@@ -208,20 +231,35 @@ class PostgreSQLCatalog(Catalog):
 
     # -- PostgreSQL's own names ------------------------------------------------------------------------
 
-    def _relation_names(self) -> set[str]:
-        names = set(self.tables)
-        for table in self.tables.values():
-            names.update(n for n, c in table.constraints.items() if c.index or c.unique or c.primary_key)
-            names.update(table.sequences.values())
-        return names
-
     def _choose_relation_name(self, name1: str, name2: str | None, label: str) -> str:
         """ChooseRelationName(…, isconstraint=true): free among relations and constraint names."""
-        taken = self._relation_names() | self.constraint_names()
-        return _numbered(name1, name2, label, taken)
+        return self._numbered(name1, name2, label, relations=True)
 
     def _choose_constraint_name(self, name1: str, name2: str | None, label: str) -> str:
-        return _numbered(name1, name2, label, self.constraint_names())
+        return self._numbered(name1, name2, label, relations=False)
+
+    def _numbered(self, name1: str, name2: str | None, label: str, *, relations: bool) -> str:
+        """PostgreSQL's choice: `name1_name2_label`, then with label1, label2, … until the name is free."""
+        attempt, modified = 0, label
+        while True:
+            name = make_object_name(name1, name2, modified)
+            if not self._taken(name, relations=relations):
+                if attempt:
+                    self.numbered_names += 1
+                return name
+            attempt += 1
+            modified = f"{label}{attempt}"
+
+    def _taken(self, name: str, *, relations: bool) -> bool:
+        # Looked up name by name: building the sets of every name for each choice is quadratic.
+        if name not in self._seen and (self._changing is None or name not in self._names_of(self._changing)):
+            return False
+        for table_name, table in self.tables.items():
+            if name in table.constraints:
+                return True
+            if relations and (name == table_name or name in table.sequences.values()):
+                return True
+        return False
 
 
 def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
@@ -241,16 +279,6 @@ def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     if label:
         name += "_" + label
     return name
-
-
-def _numbered(name1: str, name2: str | None, label: str, taken: set[str]) -> str:
-    attempt, modified = 0, label
-    while True:
-        name = make_object_name(name1, name2, modified)
-        if name not in taken:
-            return name
-        attempt += 1
-        modified = f"{label}{attempt}"
 
 
 def _clip(encoded: bytes, length: int) -> str:

@@ -61,9 +61,15 @@ class SQLite(Dialect):
             )
 
     def realise(
-        self, plan: list[Migration], connection: BaseDatabaseWrapper, *, fresh_runs: bool = True
+        self,
+        plan: list[Migration],
+        connection: BaseDatabaseWrapper,
+        *,
+        fresh_runs: bool = True,
+        avoid: frozenset[tuple[str, str]] = frozenset(),
     ) -> Realised:
         recorded = _RecordedFreshRuns(connection)
+        recorded.avoid = avoid
         apply_plan(plan, connection, collect_sql=False, fresh_runs=recorded if fresh_runs else None)
         pending = recorded.unexecuted_objects()
         with connection.cursor() as cursor:

@@ -1,0 +1,209 @@
+"""Folding the statements `migrate` would run into the final shape of each table (server dialects).
+
+Django's migrations build a table over many statements (CREATE TABLE, then ADD COLUMN, ALTER COLUMN, ADD
+CONSTRAINT, CREATE INDEX, …). The provider prints the table as it is at the end instead: one CREATE TABLE
+with the final columns and constraints, its indexes and comments, and foreign keys once every table exists.
+A dialect's folder (postgresql_fold.py, mysql_fold.py) interprets each statement into a model of its table;
+this module decides what may be folded and in which order everything is printed.
+
+A table is *folded* only when every statement that touches it is understood exactly. It is *kept* — its
+statements printed as `migrate` runs them, in their original order — when:
+- one of its own statements is not understood (a form the folder does not know, or a change whose folded
+  result could differ from the history, e.g. a column type changed under a default);
+- a statement that is not understood at all (RunSQL: views, functions, data) mentions the table, one of its
+  former names, or one of its indexes, constraints or sequences;
+- a kept statement refers to it (a foreign key of a kept table) while its name or columns changed over its
+  history (the kept statement is printed after the folded table, so it must find it as it was then);
+- a kept or not-understood statement mentions a name the folded table would create.
+These rules are applied until nothing changes. Statements without any effect on the schema (Django's
+`SET CONSTRAINTS … IMMEDIATE`, its backfill `UPDATE … WHERE … IS NULL` on a folded, hence empty, table) are
+dropped.
+
+Output order: prelude (extensions), statements that are not understood and mention no table (in their
+order), folded tables by name (CREATE TABLE, comments, indexes), kept statements in their original order,
+foreign keys of folded tables (by table and name). Names the server chose during the history (PostgreSQL's
+`t_pkey`, `t_col_key`, identity sequences; MySQL's `col`, `t_chk_1`) are kept by writing them explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from graticule.provider.dialects.catalog import unquote
+
+# Words of a statement: quoted identifiers, string literals and bare words, wherever they are.
+_WORD = re.compile(r'"(?:[^"]|"")*"|`(?:[^`]|``)*`|\'(?:[^\'\\]|\'\'|\\.)*\'|[A-Za-z_][\w$]*')
+
+
+def words(text: str) -> set[str]:
+    """Every identifier-like word of `text`, unquoted, including the words inside string literals."""
+    found: set[str] = set()
+    for token in _WORD.findall(text):
+        if token[0] == "'":
+            found.update(re.findall(r"[A-Za-z_][\w$]*", token))
+        else:
+            found.add(unquote(token))
+    return found
+
+
+@dataclass
+class Entry:
+    """One statement of the history, as the folder understood it."""
+
+    text: str
+    owner: int | None = None
+    """The table it changes (None: it changes no table the folder knows)."""
+    mentions: set[int] = field(default_factory=set)
+    """Other tables it refers to (a foreign key's target)."""
+    understood: bool = True
+    noop: bool = False
+    """Without effect on the schema: never printed."""
+    prelude: bool = False
+
+
+@dataclass
+class FoldedTable:
+    id: int
+    name: str
+    names: set[str]
+    alive: bool = True
+    folded: bool = True
+    pure: bool = True
+    """Never renamed, and its columns never renamed, dropped or retyped."""
+    entries: list[int] = field(default_factory=list)
+    ever_object_names: set[str] = field(default_factory=set)
+    """Every name its indexes, constraints and sequences had (subclasses add to it)."""
+
+    def object_names(self) -> set[str]:
+        """The names of the indexes, constraints and sequences it has at the end (dialect-specific)."""
+        return set()
+
+
+class Folder:
+    """Interpret statements one by one (subclasses), then print the final shape."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.tables: dict[int, FoldedTable] = {}
+        self.current: dict[str, int] = {}  # live table name -> id
+        self.history_names: dict[str, set[int]] = {}  # every name a table had -> ids
+
+    # -- bookkeeping for subclasses --------------------------------------------------------------------
+
+    def new_table(self, table: FoldedTable) -> None:
+        self.tables[table.id] = table
+        self.current[table.name] = table.id
+        self.history_names.setdefault(table.name, set()).add(table.id)
+
+    def next_id(self) -> int:
+        return len(self.tables)
+
+    def rename_table(self, table: FoldedTable, new: str) -> None:
+        del self.current[table.name]
+        table.name = new
+        table.names.add(new)
+        table.pure = False
+        self.current[new] = table.id
+        self.history_names.setdefault(new, set()).add(table.id)
+
+    def drop_table(self, table: FoldedTable) -> None:
+        del self.current[table.name]
+        table.alive = False
+
+    def record(self, entry: Entry) -> None:
+        index = len(self.entries)
+        self.entries.append(entry)
+        if entry.owner is not None:
+            self.tables[entry.owner].entries.append(index)
+
+    def keep(self, table_id: int | None) -> None:
+        if table_id is not None:
+            self.tables[table_id].folded = False
+
+    # -- what subclasses implement ---------------------------------------------------------------------
+
+    def feed(self, statement: str) -> None:
+        raise NotImplementedError
+
+    def render_table(self, table: Any) -> list[str]:
+        """CREATE TABLE, comments and indexes of a folded table."""
+        raise NotImplementedError
+
+    def render_foreign_keys(self, table: Any) -> list[str]:
+        raise NotImplementedError
+
+    # -- deciding and printing -------------------------------------------------------------------------
+
+    def _words(self, index: int) -> set[str]:
+        found = self._word_cache.get(index)
+        if found is None:
+            found = self._word_cache[index] = words(self.entries[index].text)
+        return found
+
+    def _settle(self) -> None:
+        """Apply the rules of the module docstring until nothing changes."""
+        self._word_cache: dict[int, set[str]] = {}
+        for ids in self.history_names.values():
+            if len(ids) > 1:  # a name used by several tables over time: their histories must keep their order
+                for table_id in ids:
+                    self.keep(table_id)
+        by_object: dict[str, set[int]] = {}
+        for table in self.tables.values():
+            for name in table.ever_object_names:
+                by_object.setdefault(name, set()).add(table.id)
+        unknown = [
+            index for index, entry in enumerate(self.entries) if not entry.understood and not entry.noop
+        ]
+        for index in unknown:
+            for word in self._words(index):
+                for table_id in self.history_names.get(word, set()) | by_object.get(word, set()):
+                    self.keep(table_id)
+        changed = True
+        while changed:
+            changed = False
+            kept_words: set[str] = set()
+            for index in unknown:
+                kept_words |= self._words(index)
+            for index, entry in enumerate(self.entries):
+                if entry.noop or entry.prelude or entry.owner is None or self.tables[entry.owner].folded:
+                    continue
+                kept_words |= self._words(index)
+                for target in entry.mentions:
+                    table = self.tables[target]
+                    if table.folded and (not table.pure or not table.alive):
+                        table.folded = False
+                        changed = True
+            for table in self.tables.values():
+                if table.folded and table.alive and table.object_names() & kept_words:
+                    table.folded = False
+                    changed = True
+
+    def _mentions_tables(self, index: int) -> bool:
+        found = self._words(index)
+        return any(word in self.history_names or word in self._all_object_names for word in found)
+
+    def kept_table_names(self) -> set[str]:
+        """The names (at the end) of the live tables printed as their history."""
+        return {table.name for table in self.tables.values() if table.alive and not table.folded}
+
+    def render(self) -> list[str]:
+        self._settle()
+        self._all_object_names = set().union(*(t.ever_object_names for t in self.tables.values()))
+        prelude, early, kept = [], [], []
+        for index, entry in enumerate(self.entries):
+            if entry.noop:
+                continue
+            if entry.prelude:
+                prelude.append(entry.text)
+            elif not entry.understood:
+                (kept if self._mentions_tables(index) else early).append(entry.text)
+            elif entry.owner is not None and not self.tables[entry.owner].folded:
+                kept.append(entry.text)
+        folded = sorted(
+            (table for table in self.tables.values() if table.folded and table.alive), key=lambda t: t.name
+        )
+        body = [statement for table in folded for statement in self.render_table(table)]
+        foreign_keys = [statement for table in folded for statement in self.render_foreign_keys(table)]
+        return list(dict.fromkeys(prelude)) + early + body + kept + foreign_keys
