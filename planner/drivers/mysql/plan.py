@@ -129,16 +129,23 @@ def alter_database(modify: ModifySchema) -> list[Statement]:
 
 def alter_table(modify: ModifyTable) -> list[Statement]:
     """One ALTER TABLE, or two when a new foreign key cannot join the first: it is re-created under the name
-    of one the first drops (MySQL refuses both in one statement), or it uses a column the first retypes (the
-    server checks a key against the table as it was before the statement, so a self-reference would not
-    match)."""
+    of one the first drops (MySQL refuses both in one statement), or it uses a column the first retypes, on
+    either end of a self-reference (the server checks a key against the table as it was before the statement,
+    so the types would not match)."""
+    table = modify.new.name
     dropped_fks = {c.foreign_key.name for c in modify.changes if isinstance(c, DropForeignKey)}
     retyped = {c.new.name for c in modify.changes if isinstance(c, ModifyColumn) and c.change & _RETYPE}
+
+    def uses_retyped(fk: ForeignKey) -> bool:
+        refers_here = fk.ref_table == table and fk.ref_schema is None
+        return bool(retyped.intersection(fk.columns)) or (
+            refers_here and bool(retyped.intersection(fk.ref_columns))
+        )
+
     again = [
         c
         for c in modify.changes
-        if isinstance(c, AddForeignKey)
-        and (c.foreign_key.name in dropped_fks or retyped.intersection(c.foreign_key.columns))
+        if isinstance(c, AddForeignKey) and (c.foreign_key.name in dropped_fks or uses_retyped(c.foreign_key))
     ]
     first = [c for c in modify.changes if not any(c is a for a in again)]
     statements = []
@@ -326,6 +333,16 @@ def unpin_foreign_keys(changes: list[Change]) -> Unpinned:
         ends = {(table, c) for c in fk.columns} | {(fk.ref_table, c) for c in fk.ref_columns}
         return fk.ref_schema is None and bool(ends & retyped)
 
+    # The diff may cut one table's modification in parts; a key unchanged by all of them is seen in each.
+    # A key is unchanged only if the table had it before the first part and no part adds or drops it: a
+    # later part's ``old`` already holds the keys an earlier part added.
+    original: dict[str, set[str | None]] = {}
+    touched: dict[str, set[str | None]] = {}
+    for modify in modifies:
+        original.setdefault(modify.new.name, {fk.name for fk in modify.old.foreign_keys})
+        touched.setdefault(modify.new.name, set()).update(
+            c.foreign_key.name for c in modify.changes if isinstance(c, AddForeignKey | DropForeignKey)
+        )
     for change in changes:
         if not isinstance(change, ModifyTable):
             result.changes.append(change)
@@ -337,11 +354,8 @@ def unpin_foreign_keys(changes: list[Change]) -> Unpinned:
                 result.drop.setdefault(table, {})[c.foreign_key.name or ""] = c.foreign_key
             else:
                 kept.append(c)
-        # The diff may cut one table's modification in parts; a key unchanged by all of them is seen in each.
-        touched = {id(c.foreign_key) for c in change.changes if isinstance(c, AddForeignKey | DropForeignKey)}
-        old_names = {fk.name for fk in change.old.foreign_keys}
         for fk in change.new.foreign_keys:
-            if id(fk) not in touched and fk.name in old_names and blocks(table, fk):
+            if fk.name in original[table] and fk.name not in touched[table] and blocks(table, fk):
                 result.drop.setdefault(table, {})[fk.name or ""] = fk
                 result.add_back.setdefault(table, {})[fk.name or ""] = fk
         result.changes.append(change if len(kept) == len(change.changes) else replace(change, changes=kept))
