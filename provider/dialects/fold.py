@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from graticule.provider.dialects.catalog import unquote
+from graticule.provider.dialects.catalog import parenthesised, unquote
 
 # Words of a statement: quoted identifiers, string literals and bare words, wherever they are.
 _WORD = re.compile(r'"(?:[^"]|"")*"|`(?:[^`]|``)*`|\'(?:[^\'\\]|\'\'|\\.)*\'|[A-Za-z_][\w$]*')
@@ -74,10 +74,11 @@ class FoldedTable:
     """Never renamed, and its columns never renamed, dropped or retyped."""
     entries: list[int] = field(default_factory=list)
     ever_object_names: set[str] = field(default_factory=set)
-    """Every name its indexes, constraints and sequences had (subclasses add to it)."""
+    """Every name its indexes, constraints and sequences had that is unique in the database, beyond the
+    table (subclasses add to it)."""
 
     def object_names(self) -> set[str]:
-        """The names of the indexes, constraints and sequences it has at the end (dialect-specific)."""
+        """The database-wide names of its indexes, constraints and sequences at the end (subclasses)."""
         return set()
 
 
@@ -207,3 +208,94 @@ class Folder:
         body = [statement for table in folded for statement in self.render_table(table)]
         foreign_keys = [statement for table in folded for statement in self.render_foreign_keys(table)]
         return list(dict.fromkeys(prelude)) + early + body + kept + foreign_keys
+
+
+class Unfoldable(Exception):
+    """A statement the folder cannot fold exactly: its table keeps its history."""
+
+
+# -- reading Django's SQL text (quote: `"` on PostgreSQL, a backtick on MySQL) ---------------------------
+
+
+def _literal(quote: str) -> str:
+    # MySQL escapes quotes in literals with a backslash as well as by doubling them.
+    return r"'(?:[^'\\]|''|\\.)*'" if quote == "`" else r"'(?:[^']|'')*'"
+
+
+def _quoted(quote: str) -> str:
+    return f"{quote}(?:[^{quote}]|{quote}{quote})*{quote}"
+
+
+def quote_identifier(name: str, quote: str) -> str:
+    return quote + name.replace(quote, quote * 2) + quote
+
+
+def replace_identifier(text: str, old: str, new: str, quote: str, skip_first: bool = False) -> str:
+    """`text` with the quoted identifier `old` replaced by `new` (literals left alone); `skip_first` leaves
+    the first quoted identifier (a table name) as it is."""
+    out, position, seen_first = [], 0, False
+    for token in re.finditer(_literal(quote) + "|" + _quoted(quote), text):
+        if token.group().startswith(quote):
+            if skip_first and not seen_first:
+                seen_first = True
+                continue
+            if unquote(token.group()) == old:
+                out.append(text[position : token.start()] + quote_identifier(new, quote))
+                position = token.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def bare_words(text: str, quote: str) -> set[str]:
+    """The words of `text` outside literals and quoted identifiers."""
+    without = re.sub(_literal(quote) + "|" + _quoted(quote), " ", text)
+    return set(re.findall(r"[A-Za-z_][\w$]*", without))
+
+
+def uses_identifier(text: str, column: str, quote: str, skip_first: bool = False) -> bool:
+    """Whether SQL text refers to the column. Quoted, it does; a bare word of that name may be anything
+    else (a function, an operator class), which cannot be decided: Unfoldable."""
+    without_literals = re.sub(_literal(quote), "''", text)
+    quoted = [unquote(token) for token in re.findall(_quoted(quote), without_literals)]
+    if skip_first:
+        quoted = quoted[1:]
+    if column in quoted:
+        return True
+    if column in bare_words(text, quote):
+        raise Unfoldable
+    return False
+
+
+def at_top_level(text: str, index: int) -> bool:
+    """Whether `text[index]` is outside quotes and parentheses."""
+    depth, closing = 0, None
+    for found in re.finditer(r"""["`'\[\]()]""", text[:index]):
+        char = found.group()
+        if closing:
+            closing = None if char == closing else closing
+        elif char in _QUOTE_PAIRS:
+            closing = _QUOTE_PAIRS[char]
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+    return depth == 0 and closing is None
+
+
+_QUOTE_PAIRS = {'"': '"', "`": "`", "'": "'", "[": "]"}
+
+
+def trailing_check(text: str) -> tuple[str, str] | None:
+    """(what precedes, `CHECK (…)`) when `text` ends with a top-level CHECK clause."""
+    position = text.upper().rfind(" CHECK ")
+    while position >= 0:
+        opening = text.find("(", position)
+        if opening >= 0 and text[position + len(" CHECK ") : opening].strip() == "":
+            try:
+                _, end = parenthesised(text, opening)
+            except ValueError:
+                return None
+            if end == len(text) and at_top_level(text, position):
+                return text[:position], text[position + 1 :]
+        position = text.upper().rfind(" CHECK ", 0, position)
+    return None

@@ -21,7 +21,9 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from graticule.provider.dialects.catalog import Catalog
+from graticule.provider.dialects.fold import Folder
 from graticule.provider.dialects.mysql_catalog import MySQLCatalog
+from graticule.provider.dialects.mysql_fold import MySQLFolder
 from graticule.provider.dialects.server import ServerDialect
 from graticule.provider.errors import ProviderError
 
@@ -47,6 +49,9 @@ class MySQL(ServerDialect):
 
     def new_catalog(self) -> Catalog:
         return MySQLCatalog(mariadb=self.mariadb, supports_index_orders=self._supports_index_orders)
+
+    def new_folder(self, catalog: Catalog) -> Folder:
+        return MySQLFolder(catalog)
 
     def prepare(self, connection: BaseDatabaseWrapper, server_version: tuple[int, ...] | None) -> None:
         version = (server_version or (8, 0, 36)) + (0, 0)

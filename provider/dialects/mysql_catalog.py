@@ -354,6 +354,7 @@ class MySQLCatalog(Catalog):
         taken = set(table.indexes) | set(table.keys)
         if base not in taken and base.upper() != "PRIMARY":
             return base
+        self.numbered_names += 1
         number = 2
         while f"{base}_{number}" in taken:
             number += 1

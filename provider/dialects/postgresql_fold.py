@@ -32,7 +32,18 @@ from graticule.provider.dialects.catalog import (
     top_level_keyword,
     unquote,
 )
-from graticule.provider.dialects.fold import Entry, FoldedTable, Folder, words
+from graticule.provider.dialects.fold import (
+    Entry,
+    FoldedTable,
+    Folder,
+    Unfoldable,
+    bare_words,
+    quote_identifier,
+    replace_identifier,
+    trailing_check,
+    uses_identifier,
+    words,
+)
 from graticule.provider.dialects.postgresql_catalog import PostgreSQLCatalog, make_object_name
 
 
@@ -68,10 +79,6 @@ class _Table(FoldedTable):
 
     def object_names(self) -> set[str]:
         return set(self.constraints) | set(self.indexes) | set(self.sequences.values())
-
-
-class _Unfoldable(Exception):
-    """A statement of the table that the folder cannot fold exactly: the table keeps its history."""
 
 
 _CREATE_TABLE = re.compile(rf"CREATE TABLE (?:IF NOT EXISTS )?(?P<table>{IDENTIFIER}) ?\(", re.I)
@@ -113,7 +120,7 @@ _TABLE_CONSTRAINT = re.compile(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KE
 
 
 def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return quote_identifier(name, '"')
 
 
 class PostgreSQLFolder(Folder):
@@ -141,7 +148,7 @@ class PostgreSQLFolder(Folder):
         self.catalog.apply(text)
         try:
             self._interpret(text, entry, before)
-        except _Unfoldable:
+        except Unfoldable:
             self.keep(entry.owner)
         self.record(entry)
 
@@ -165,7 +172,7 @@ class PostgreSQLFolder(Folder):
         name = unquote(quoted)
         if name not in self.current:
             entry.understood = False  # a table the history did not create
-            raise _Unfoldable
+            raise Unfoldable
         table = self.tables[self.current[name]]
         entry.owner = table.id
         return table  # type: ignore[return-value]
@@ -191,7 +198,7 @@ class PostgreSQLFolder(Folder):
             owner = next((t for t in self.tables.values() if t.alive and name in t.indexes), None)
             if owner is None:
                 entry.understood = False
-                raise _Unfoldable
+                raise Unfoldable
             entry.owner = owner.id
             del owner.indexes[name]
         elif match := _RENAME_INDEX.match(text):
@@ -199,9 +206,9 @@ class PostgreSQLFolder(Folder):
             owner = next((t for t in self.tables.values() if t.alive and old in t.indexes), None)
             if owner is None:
                 entry.understood = False
-                raise _Unfoldable
+                raise Unfoldable
             entry.owner = owner.id
-            owner.indexes[new] = _replace_name(owner.indexes.pop(old), old, new)
+            owner.indexes[new] = _replace(owner.indexes.pop(old), old, new)
             owner.ever_object_names.add(new)
         elif match := _COMMENT_TABLE.match(text):
             self._table(match["table"], entry).comment = _comment(match["comment"])
@@ -209,7 +216,7 @@ class PostgreSQLFolder(Folder):
             table = self._table(match["table"], entry)
             column = table.columns.get(unquote(match["column"]))
             if column is None:
-                raise _Unfoldable
+                raise Unfoldable
             column.comment = _comment(match["comment"])
         elif match := _DROP_TABLE.match(text):
             table = self._table(match["table"], entry)
@@ -233,12 +240,12 @@ class PostgreSQLFolder(Folder):
         table = _Table(self.next_id(), name, {name})
         if name in self.current:  # created twice: the history is not one we can follow
             entry.understood = False
-            raise _Unfoldable
+            raise Unfoldable
         self.new_table(table)
         entry.owner = table.id
         body, end = parenthesised(text, match.end() - 1)
         if text[end:].strip():
-            raise _Unfoldable  # INHERITS, PARTITION BY, WITH (…), …
+            raise Unfoldable  # INHERITS, PARTITION BY, WITH (…), …
         unnamed: list[tuple[str, list[str], str]] = []
         elements = split_top_level(body, ",")
         for element in elements:
@@ -253,19 +260,19 @@ class PostgreSQLFolder(Folder):
         """Add a column from its definition; return its unnamed constraints (kind, columns, text)."""
         match = re.match(rf"(?P<name>{IDENTIFIER}) (?P<rest>.*)\Z", definition, re.S)
         if match is None:
-            raise _Unfoldable
+            raise Unfoldable
         name, rest = unquote(match["name"]), match["rest"]
         unnamed: list[tuple[str, list[str], str]] = []
         identity = None
         while True:
             if found := _IDENTITY.match(rest):
                 if identity is not None:
-                    raise _Unfoldable
+                    raise Unfoldable
                 identity, rest = found["identity"], found["rest"]
             elif found := _INLINE_FK.match(rest):
                 target = self.current.get(unquote(found["table"]))
                 if target is None:
-                    raise _Unfoldable
+                    raise Unfoldable
                 fk_name = unquote(found["name"])
                 entry.mentions.add(target)
                 table.constraints[fk_name] = _Constraint(
@@ -277,7 +284,7 @@ class PostgreSQLFolder(Folder):
                 kind = "p" if found["key"].upper() == "PRIMARY KEY" else "u"
                 unnamed.append((kind, [name], ""))
                 rest = found["rest"]
-            elif (check := _trailing_check(rest)) is not None:
+            elif (check := trailing_check(rest)) is not None:
                 rest, clause = check
                 unnamed.append(("c", [name], clause))
             else:
@@ -286,25 +293,25 @@ class PostgreSQLFolder(Folder):
             position = top_level_keyword(rest, "GENERATED")
             tail = rest[position:]
             if not re.fullmatch(r"GENERATED ALWAYS AS \(.*\) STORED", tail, re.I | re.S):
-                raise _Unfoldable
+                raise Unfoldable
             rest = rest[:position].rstrip()
         elif found := _NULLABILITY.match(rest):
             rest, tail = found["rest"], found["tail"]
         else:
-            raise _Unfoldable
+            raise Unfoldable
         default = None
         position = top_level_keyword(rest, "DEFAULT")
         if position >= 0:
             rest, default = rest[:position].rstrip(), rest[position + len("DEFAULT ") :]
         if not rest or any(top_level_keyword(rest, word) >= 0 for word in ("REFERENCES", "CHECK", "USING")):
-            raise _Unfoldable
+            raise Unfoldable
         if name in table.columns:
-            raise _Unfoldable
+            raise Unfoldable
         table.columns[name] = _Column(name, rest, default, tail, identity)
         if identity is not None:
             sequence = self.catalog.tables[table.name].sequences.get(name)
             if sequence is None:
-                raise _Unfoldable
+                raise Unfoldable
             table.sequences[name] = sequence
             table.ever_object_names.add(sequence)
         return unnamed
@@ -317,13 +324,13 @@ class PostgreSQLFolder(Folder):
             name, element = unquote(match["name"]), match["rest"]
         kind_word = element.split()[0].upper()
         if kind_word == "CHECK":
-            check = _trailing_check(" " + element)
+            check = trailing_check(" " + element)
             if check is None or check[0].strip():
-                raise _Unfoldable
+                raise Unfoldable
             constraint = _Constraint("c", [], check[1])
         elif kind_word == "EXCLUDE":
             if re.search(r"\bNOT VALID\b", element, re.I):
-                raise _Unfoldable
+                raise Unfoldable
             constraint = _Constraint("x", [], element)
         elif kind_word in {"PRIMARY", "UNIQUE"}:
             found = re.fullmatch(
@@ -333,7 +340,7 @@ class PostgreSQLFolder(Folder):
                 re.I,
             )
             if found is None:
-                raise _Unfoldable
+                raise Unfoldable
             constraint = _Constraint(
                 "p" if kind_word == "PRIMARY" else "u", identifiers(found["columns"]), found["suffix"]
             )
@@ -346,19 +353,19 @@ class PostgreSQLFolder(Folder):
             )
             target = None if found is None else self.current.get(unquote(found["table"]))
             if found is None or target is None:
-                raise _Unfoldable
+                raise Unfoldable
             entry.mentions.add(target)
             constraint = _Constraint(
                 "f", identifiers(found["columns"]), found["suffix"], target, identifiers(found["targets"])
             )
         else:
-            raise _Unfoldable
+            raise Unfoldable
         if name is None:
             if constraint.kind in {"f", "x"}:
-                raise _Unfoldable
+                raise Unfoldable
             return [(constraint.kind, constraint.columns, constraint.text)]
         if name in table.constraints:
-            raise _Unfoldable
+            raise Unfoldable
         table.constraints[name] = constraint
         table.ever_object_names.add(name)
         return []
@@ -378,7 +385,7 @@ class PostgreSQLFolder(Folder):
                 and (kind != "c" or set(c.columns) == set(_check_columns(table, text)))
             ]
             if len(candidates) != 1:
-                raise _Unfoldable
+                raise Unfoldable
             if kind == "c":
                 table.constraints[candidates[0]] = _Constraint("c", [], text)
             else:
@@ -407,7 +414,7 @@ class PostgreSQLFolder(Folder):
         elif first == "DROP CONSTRAINT":
             name = unquote(re.sub(r"^DROP CONSTRAINT (?:IF EXISTS )?", "", action, flags=re.I).split()[0])
             if name not in table.constraints:
-                raise _Unfoldable
+                raise Unfoldable
             del table.constraints[name]
         elif first.startswith("DROP "):
             column = unquote(re.sub(r"^DROP (?:COLUMN )?(?:IF EXISTS )?", "", action, flags=re.I).split()[0])
@@ -423,10 +430,10 @@ class PostgreSQLFolder(Folder):
         ):
             column = table.columns.get(unquote(match["column"]))
             if column is None:
-                raise _Unfoldable
+                raise Unfoldable
             self._alter_column(table, column, match["change"])
         else:
-            raise _Unfoldable
+            raise Unfoldable
 
     def _alter_column(self, table: _Table, column: _Column, change: str) -> None:
         upper = change.upper()
@@ -444,7 +451,7 @@ class PostgreSQLFolder(Folder):
             column.identity = change[len("ADD ") :]
             sequence = self.catalog.tables[table.name].sequences.get(column.name)
             if sequence is None:
-                raise _Unfoldable
+                raise Unfoldable
             table.sequences[column.name] = sequence
             table.ever_object_names.add(sequence)
         elif upper in {"DROP IDENTITY", "DROP IDENTITY IF EXISTS"}:
@@ -452,13 +459,13 @@ class PostgreSQLFolder(Folder):
             table.sequences.pop(column.name, None)
         elif match := re.fullmatch(r"(?:SET DATA )?TYPE (?P<type>.*?)(?: USING .*)?", change, re.I | re.S):
             if column.default is not None or not column.tail.upper().endswith("NULL"):
-                raise _Unfoldable
+                raise Unfoldable
             if self._used_in_expressions(table, column.name):
-                raise _Unfoldable
+                raise Unfoldable
             column.head = match["type"]
             table.pure = False
         else:
-            raise _Unfoldable
+            raise Unfoldable
 
     def _used_in_expressions(self, table: _Table, column: str) -> bool:
         for constraint in table.constraints.values():
@@ -476,7 +483,7 @@ class PostgreSQLFolder(Folder):
 
     def _drop_column(self, table: _Table, column: str) -> None:
         if column not in table.columns:
-            raise _Unfoldable
+            raise Unfoldable
         del table.columns[column]
         table.sequences.pop(column, None)
         table.pure = False
@@ -495,11 +502,11 @@ class PostgreSQLFolder(Folder):
 
     def _rename_column(self, table: _Table, old: str, new: str) -> None:
         if old not in table.columns or new in table.columns:
-            raise _Unfoldable
+            raise Unfoldable
         # Statements of the table that use the old name unquoted cannot be rewritten safely.
         for index in table.entries:
-            if old in _bare_words(self.entries[index].text):
-                raise _Unfoldable
+            if old in _bare(self.entries[index].text):
+                raise Unfoldable
         table.columns = {(new if name == old else name): column for name, column in table.columns.items()}
         table.columns[new].name = new
         if old in table.sequences:
@@ -508,10 +515,10 @@ class PostgreSQLFolder(Folder):
         for constraint in table.constraints.values():
             constraint.columns = [new if c == old else c for c in constraint.columns]
             if constraint.kind in {"c", "x"}:
-                constraint.text = _replace_name(constraint.text, old, new)
+                constraint.text = _replace(constraint.text, old, new)
         for name, text in table.indexes.items():
             head, rest = text.split(" ON ", 1)
-            table.indexes[name] = head + " ON " + _replace_name(rest, old, new, skip_first=True)
+            table.indexes[name] = head + " ON " + _replace(rest, old, new, skip_first=True)
         for other in self._live_tables():
             for constraint in other.constraints.values():
                 if constraint.target == table.id:
@@ -520,12 +527,12 @@ class PostgreSQLFolder(Folder):
     def _rename_table(self, table: _Table, new: str) -> None:
         old = table.name
         if new in self.current:
-            raise _Unfoldable
+            raise Unfoldable
         self.rename_table(table, new)
         for name, text in table.indexes.items():
             match = _CREATE_INDEX.match(text)
             if match is None or unquote(match["table"]) != old:
-                raise _Unfoldable
+                raise Unfoldable
             table.indexes[name] = text[: match.start("table")] + quote(new) + text[match.end("table") :]
 
     # -- printing ----------------------------------------------------------------------------------------
@@ -600,22 +607,6 @@ def _check_columns(table: _Table, clause: str) -> list[str]:
     return [column for column in table.columns if column in mentioned]
 
 
-def _trailing_check(text: str) -> tuple[str, str] | None:
-    """(what precedes, `CHECK (…)`) when `text` ends with a CHECK clause."""
-    position = text.upper().rfind(" CHECK ")
-    while position >= 0:
-        opening = text.find("(", position)
-        if opening >= 0 and text[position + len(" CHECK ") : opening].strip() == "":
-            try:
-                _, end = parenthesised(text, opening)
-            except ValueError:
-                return None
-            if end == len(text) and top_level_keyword(text, "CHECK") >= 0:
-                return text[:position], text[position + 1 :]
-        position = text.upper().rfind(" CHECK ", 0, position)
-    return None
-
-
 def _comment(literal: str) -> str | None:
     return None if literal.strip().upper() == "NULL" else literal
 
@@ -628,37 +619,13 @@ def _index_parts(text: str) -> tuple[str, str]:
     return elements, text[end:]
 
 
-_QUOTED = re.compile(r'"(?:[^"]|"")*"')
-
-
-def _replace_name(text: str, old: str, new: str, skip_first: bool = False) -> str:
-    """`text` with the quoted identifier `old` replaced by `new` (string literals left alone)."""
-    out, position, seen_first = [], 0, False
-    for token in re.finditer(r"'(?:[^']|'')*'|" + _QUOTED.pattern, text):
-        if token.group().startswith('"'):
-            if skip_first and not seen_first:
-                seen_first = True
-                continue
-            if unquote(token.group()) == old:
-                out.append(text[position : token.start()] + quote(new))
-                position = token.end()
-    out.append(text[position:])
-    return "".join(out)
+def _replace(text: str, old: str, new: str, skip_first: bool = False) -> str:
+    return replace_identifier(text, old, new, '"', skip_first)
 
 
 def _uses(text: str, column: str, skip_first: bool = False) -> bool:
-    """Whether SQL text refers to the column: quoted, it does; a bare word of that name may be anything
-    else (a function, an operator class), so that cannot be decided: unfoldable."""
-    quoted = [unquote(token) for token in _QUOTED.findall(re.sub(r"'(?:[^']|'')*'", "''", text))]
-    if skip_first:
-        quoted = quoted[1:]
-    if column in quoted:
-        return True
-    if column in _bare_words(text):
-        raise _Unfoldable
-    return False
+    return uses_identifier(text, column, '"', skip_first)
 
 
-def _bare_words(text: str) -> set[str]:
-    without = re.sub(r"'(?:[^']|'')*'|" + _QUOTED.pattern, " ", text)
-    return set(re.findall(r"[A-Za-z_][\w$]*", without))
+def _bare(text: str) -> set[str]:
+    return bare_words(text, '"')

@@ -16,7 +16,7 @@ from sqlite_catalog import execute_script, read_catalog
 from synthetic import write_project
 
 REPO = Path(__file__).resolve().parents[2]
-DIALECTS = ["sqlite", "postgresql"]
+DIALECTS = ["sqlite", "postgresql", "mysql", "mariadb"]
 # What the test projects' settings read to suit a dialect (mysite's GeneratedField and collation).
 MYSQL_ENV = {"GRATICULE_TEST_ENGINE": "django.db.backends.mysql", "GRATICULE_TEST_COLLATION": "utf8mb4_bin"}
 DIALECT_ENV = {
