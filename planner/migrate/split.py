@@ -10,16 +10,11 @@ needs and SQL itself does not say, following Atlas's scanner:
   ordinary word.
 - ``-- atlas:delimiter <d>`` on the first line replaces ``;`` by ``<d>`` (``\\n`` escapes allowed); the
   delimiter then ends a statement wherever it appears outside strings, comments and parentheses.
-
-Most files hold none of the constructs that need the tokenizer's full reading; for those (SQLite's lexical
-rules) a regular-expression scan finds the same statements in a fraction of the time (see _quick_scan).
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -78,16 +73,12 @@ def split_statements(text: str, dialect: str, label: str = "") -> list[FileState
     """The statements of a migration file's text, in order; ``label`` prefixes error positions."""
     tokenizer_class = _dialect(dialect).tokenizer_class
     delimiter = first_line_delimiter(text) or DEFAULT_DELIMITER
-    scanned = _quick_scan(text, tokenizer_class) if delimiter == DEFAULT_DELIMITER else None
-    if scanned is not None:
-        ranges, comments = scanned
+    tokens = _tokenize(text, dialect, label)
+    comments = _comment_spans(text, tokens, tokenizer_class)
+    if delimiter == DEFAULT_DELIMITER:
+        ranges = list(_semicolon_ranges(text, tokens))
     else:
-        tokens = _tokenize(text, dialect, label)
-        comments = _comment_spans(text, tokens, tokenizer_class)
-        if delimiter == DEFAULT_DELIMITER:
-            ranges = list(_semicolon_ranges(text, tokens))
-        else:
-            ranges = list(_delimiter_ranges(text, tokens, comments, delimiter))
+        ranges = list(_delimiter_ranges(text, tokens, comments, delimiter))
     attached = _attached_comments(text, comments, ranges)
     statements = []
     line, counted_to = 1, 0
@@ -125,141 +116,6 @@ def _tokenize(text: str, dialect: str, label: str) -> list[Token]:
             f"{where}{line}:{col}: cannot read SQL near {snippet!r} (unterminated string, "
             "quoted identifier or comment?)"
         ) from None
-
-
-# ---- quick scan: the same statements without sqlglot's tokenizer -------------------------------------------
-#
-# sqlglot's tokenizer is pure Python and reads every character of a file; desired-state files and migration
-# directories run to hundreds of kilobytes. With the default delimiter the statement boundaries depend only on
-# where quoted text and comments are and on ``(``, ``)`` and ``;`` outside them, which one regular expression
-# finds. The quick scan is taken only when that is provably all the tokenizer would decide: for a tokenizer
-# with SQLite's lexical rules (see _quick_scan_profile), and for a text without the constructs whose
-# tokenization reaches further (block and Jinja comments, BEGIN blocks, commands that swallow the rest of
-# their statement, hex strings that may be invalid). Anything else, including every error, goes through the
-# tokenizer. Tests compare both paths on generated texts.
-
-
-def _quick_statement_pattern(max_depth: int) -> re.Pattern[str]:
-    """One statement: comments and blanks before it, its tokens, then ``;`` or the end of the text.
-
-    Parenthesised groups nest up to ``max_depth`` (a ``;`` inside one does not end the statement, as in
-    _SemicolonScanner); a deeper, unclosed or unterminated construct makes the match fail, and the caller
-    falls back to the tokenizer. Every repetition is possessive: no backtracking, linear time.
-    """
-    gap = r"(?:\s++|--[^\n]*+\n?)"
-    # An opening quote right after an ``x`` may be a hex string, which the tokenizer validates: no match.
-    word = r"""(?:[^\s'"`\[;()\-]++|(?<![xX])'(?:[^']++|'')*+'|"(?:[^"]++|"")*+"|`(?:[^`]++|``)*+`"""
-    word += r"|\[(?:[^\]]++|\]\])*+\]|-(?!-))"
-    inner = rf"(?:{gap}|;|{word})*+"
-    for _ in range(max_depth - 1):
-        inner = rf"(?:{gap}|;|{word}|\({inner}\))*+"
-    token = rf"(?:{word}|\)|\({inner}\))"
-    # ``body`` ends on a token: blanks and comments after it (before the ``;``) are not part of the statement.
-    return re.compile(rf"(?P<lead>{gap}*+)(?:(?P<body>{token}(?:{gap}*+{token})*+){gap}*+)?(?P<end>;|\Z)")
-
-
-_QUICK_STATEMENT = _quick_statement_pattern(8)
-_LINE_COMMENT = re.compile(r"--[^\n]*+\n?")
-
-# Refused texts (see _refused): BEGIN as a word (it may open a block, or make the next word a command), ``/*``
-# block comments and hints, Jinja's ``{#`` comments, and ``{{-`` / ``{%-`` / ``-|-`` (keywords that end in
-# ``-``, so a ``-`` after them does not start a ``--`` comment). BEGIN is looked for in the upper-cased text:
-# sqlglot compares ``word.upper()`` with its keywords, and some letters upper-case into ASCII (the dotless
-# i, U+0131, becomes ``I``).
-_BEGIN = re.compile(r"(?<![A-Z_])BEGIN(?![A-Z0-9_])")
-_JINJA = re.compile(r"\{[#{%]")
-
-# The lexical rules _QUICK_STATEMENT encodes (SQLite's in sqlglot); a dialect whose tokenizer differs
-# (PostgreSQL's dollar quotes and nested comments, MySQL's backslash escapes and ``#`` comments) always takes
-# the tokenizer.
-_QUICK_QUOTES = {"'": "'"}
-_QUICK_STRING_ESCAPES = {"'"}
-_QUICK_IDENTIFIERS = {'"': '"', "`": "`", "[": "]"}
-_QUICK_COMMENTS = {"--": None, "/*": "*/", "{#": "#}"}
-_QUICK_FORMAT_STRINGS = {"n'", "N'", "x'", "X'", "0x", "0X"}
-# Tokens after which a command keyword makes sqlglot read the rest of the statement as one string; the quick
-# scan refuses BEGIN, so only a statement's first word needs checking.
-_QUICK_COMMAND_PREFIXES = {TokenType.SEMICOLON, TokenType.BEGIN}
-
-
-@dataclass(frozen=True)
-class _QuickProfile:
-    commands: tuple[str, ...]
-    """Upper-cased keywords of the tokenizer's command types: as a statement's first token, sqlglot reads the
-    rest of the statement as one string."""
-    word: re.Pattern[str]
-    """A word as sqlglot's ``_scan_var`` reads it: up to a blank or a single-character token."""
-
-
-@functools.cache
-def _quick_scan_profile(tokenizer_class: type) -> _QuickProfile | None:
-    """What the quick scan needs to know of a tokenizer; None when its lexical rules differ from the quick
-    scan's."""
-    t = tokenizer_class
-    fits = (
-        t._QUOTES == _QUICK_QUOTES
-        and t._STRING_ESCAPES == _QUICK_STRING_ESCAPES
-        and t._IDENTIFIERS.items() <= _QUICK_IDENTIFIERS.items()
-        and not t._IDENTIFIER_ESCAPES
-        and t._COMMENTS == _QUICK_COMMENTS
-        and not t.NESTED_COMMENTS
-        and not t.DASH_COMMENT_REQUIRES_BOUNDARY
-        and t.COMMENTS_TERMINATE_AT_NEWLINE_ONLY
-        and set(t._FORMAT_STRINGS) <= _QUICK_FORMAT_STRINGS
-        and not t.VAR_SINGLE_TOKENS
-        and all(c in t.SINGLE_TOKENS for c in "'\"`[;()")
-        and t.COMMAND_PREFIX_TOKENS == _QUICK_COMMAND_PREFIXES
-    )
-    if not fits:
-        return None
-    commands = tuple(
-        sorted({word.split()[0].upper() for word, kind in t.KEYWORDS.items() if kind in t.COMMANDS})
-    )
-    singles = "".join(re.escape(c) for c in t.SINGLE_TOKENS if len(c) == 1)
-    return _QuickProfile(commands=commands, word=re.compile(rf"[^\s{singles}]+"))
-
-
-def _quick_scan(
-    text: str, tokenizer_class: type
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
-    """Statement ranges, and the comments between statements, exactly as the tokenizer path finds them; None
-    when the text needs the tokenizer. (Comments inside a statement are left out: nothing attaches them.)"""
-    profile = _quick_scan_profile(tokenizer_class)
-    if profile is None or _refused(text):
-        return None
-    ranges: list[tuple[int, int]] = []
-    comments: list[tuple[int, int]] = []
-    position, size = 0, len(text)
-    while position < size:
-        match = _QUICK_STATEMENT.match(text, position)
-        if match is None:
-            return None
-        lead_start, lead_end = match.span("lead")
-        if text.find("--", lead_start, lead_end) >= 0:
-            comments += [m.span() for m in _LINE_COMMENT.finditer(text, lead_start, lead_end)]
-        start, end = match.span("body")
-        if start >= 0:
-            if _starts_command(text, start, profile):
-                return None
-            ranges.append((start, match.end() if match.group("end") else end))
-        position = match.end()
-        if not match.group("end"):
-            break  # the end of the text
-    return ranges, comments
-
-
-def _refused(text: str) -> bool:
-    # Plain substring tests first: a case-insensitive regular expression over a long text costs far more.
-    if "/*" in text or "-|-" in text or ("{" in text and _JINJA.search(text)):
-        return True
-    upper = text.upper()
-    return "BEGIN" in upper and _BEGIN.search(upper) is not None
-
-
-def _starts_command(text: str, start: int, profile: _QuickProfile) -> bool:
-    """Whether the statement's first word may be a command keyword (a longer word counts too: cautious)."""
-    word = profile.word.match(text, start)
-    return word is not None and word.group().upper().startswith(profile.commands)
 
 
 # ---- default delimiter: statements end at ``;`` tokens -----------------------------------------------------

@@ -174,3 +174,33 @@ def test_unterminated_string_reports_position() -> None:
 def test_unknown_dialect() -> None:
     with pytest.raises(GraticuleError, match="unsupported SQL dialect 'oracle'"):
         split_statements("SELECT 1", "oracle")
+
+
+PLANNER_OUTPUT = """\
+-- Create "polls_question" table
+CREATE TABLE `polls_question` (
+  `id` integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+  `label` varchar(20) NOT NULL DEFAULT 'it''s; ok',
+  CONSTRAINT `score_nonneg` CHECK ("score" >= 0)
+);
+-- Create index "polls_choice_question_id_c5b4b260" to table: "polls_choice"
+CREATE INDEX `polls_choice_question_id_c5b4b260` ON `polls_choice` (`question_id`);
+-- Disable the enforcement of foreign-keys constraints
+PRAGMA foreign_keys = off;
+"""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_planner_output_splits_with_its_comments(newline: str) -> None:
+    statements = split_statements(PLANNER_OUTPUT.replace("\n", newline), "sqlite")
+    assert [s.text.split(newline)[0] for s in statements] == [
+        "CREATE TABLE `polls_question` (",
+        "CREATE INDEX `polls_choice_question_id_c5b4b260` ON `polls_choice` (`question_id`);",
+        "PRAGMA foreign_keys = off;",
+    ]
+    assert [s.line for s in statements] == [2, 8, 10]
+    assert [tuple(c.rstrip("\r") for c in s.comments) for s in statements] == [
+        ('-- Create "polls_question" table',),
+        ('-- Create index "polls_choice_question_id_c5b4b260" to table: "polls_choice"',),
+        ("-- Disable the enforcement of foreign-keys constraints",),
+    ]
