@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -39,6 +40,29 @@ def generate_schema(request: SchemaRequest) -> str:
 
     Django must be set up. Raises ProviderError for anything the user has to fix.
     """
+    with _garbage_collection_paused():
+        return _generate_schema(request)
+
+
+@contextmanager
+def _garbage_collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the schema is built.
+
+    Building it creates a few hundred thousand objects that all live until the end (model states, rendered
+    classes, statements), and each of CPython's full collections walks every object of the process again:
+    on a large project they cost about a sixth of the run and free next to nothing. Reference counting
+    still frees what is not in a cycle; collection resumes when the schema is built.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _generate_schema(request: SchemaRequest) -> str:
     dialect = get_dialect(request.dialect)
     PATHS.clear()
     app_labels = resolve_app_labels(request.apps) if request.apps else None

@@ -152,9 +152,12 @@ def split_top_level(text: str, separator: str) -> list[str]:
     if separator not in text:
         stripped = text.strip()
         return [stripped] if stripped else []
+    scanner = _SPLITTERS.get(separator)
+    if scanner is None:
+        scanner = _SPLITTERS[separator] = re.compile(_SPECIAL + "|" + re.escape(separator))
     parts, depth, start, closing = [], 0, 0, None
     # Only quotes, parentheses and the separator change anything: jump from one to the next.
-    for found in re.finditer(_SPECIAL + "|" + re.escape(separator), text):
+    for found in scanner.finditer(text):
         char = found.group()
         if closing:
             closing = None if char == closing else closing
@@ -169,6 +172,9 @@ def split_top_level(text: str, separator: str) -> list[str]:
             start = found.end()
     parts.append(text[start:].strip())
     return [part for part in parts if part]
+
+
+_SPLITTERS: dict[str, re.Pattern[str]] = {}
 
 
 def parenthesised(text: str, start: int) -> tuple[str, int]:
@@ -210,12 +216,17 @@ def identifiers(text: str) -> list[str]:
 
 def top_level_keyword(text: str, keyword: str) -> int:
     """Where `keyword` (a regex) first occurs outside quotes and parentheses, or -1."""
-    pattern = re.compile(rf"\b(?:{keyword})\b", re.I)
-    if pattern.search(text) is None:
+    patterns = _KEYWORDS.get(keyword)
+    if patterns is None:
+        patterns = _KEYWORDS[keyword] = (
+            re.compile(rf"\b(?:{keyword})\b", re.I),
+            re.compile(rf"(?P<keyword>\b(?:{keyword})\b)|{_SPECIAL}", re.I),
+        )
+    if patterns[0].search(text) is None:
         return -1
     depth, closing = 0, None
     # Quotes and parentheses change the state; a keyword counts where the state is the top level.
-    for found in re.finditer(rf"(?P<keyword>\b(?:{keyword})\b)|{_SPECIAL}", text, re.I):
+    for found in patterns[1].finditer(text):
         char, index = found.group(), found.start()
         if found.group("keyword") is not None:
             if not closing and depth == 0 and (index == 0 or not text[index - 1].isalnum()):
@@ -229,3 +240,6 @@ def top_level_keyword(text: str, keyword: str) -> int:
         elif char == ")":
             depth -= 1
     return -1
+
+
+_KEYWORDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}

@@ -35,6 +35,8 @@ _CREATE_INDEX = re.compile(
 _DROP_INDEX = re.compile(rf"DROP INDEX (?P<name>{IDENTIFIER}) ON (?P<table>{IDENTIFIER})", re.I)
 _RENAME_TABLE = re.compile(rf"RENAME TABLE (?P<old>{IDENTIFIER}) TO (?P<new>{IDENTIFIER})", re.I)
 _DROP_TABLE = re.compile(rf"DROP TABLE (?:IF EXISTS )?(?P<table>{IDENTIFIER})", re.I)
+_IDENTIFIER = re.compile(IDENTIFIER)
+_TABLE_CONSTRAINT_START = re.compile(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY|INDEX|KEY)\b", re.I)
 _ELEMENT_COLUMN = re.compile(rf"(?P<column>{IDENTIFIER})(?P<rest>(?: .*)?)$")
 
 
@@ -166,7 +168,7 @@ class MySQLCatalog(Catalog):
         elements = split_top_level(body, ",")
         for element in elements:
             if not _is_table_constraint(element):
-                self.tables[table_name].columns.append(unquote(re.match(IDENTIFIER, element).group(0)))
+                self.tables[table_name].columns.append(unquote(_IDENTIFIER.match(element).group(0)))
         for element in elements:
             if _is_table_constraint(element):
                 self._add_table_constraint(table_name, element)
@@ -222,11 +224,11 @@ class MySQLCatalog(Catalog):
             self._redefine_column(table_name, unquote(match[1]), match[2])
 
     def _add_column(self, table_name: str, definition: str, already_listed: bool = False) -> None:
-        column = unquote(re.match(IDENTIFIER, definition).group(0))
+        column = unquote(_IDENTIFIER.match(definition).group(0))
         table = self._table(table_name)
         if not already_listed:
             table.columns.append(column)
-        rest = definition[len(re.match(IDENTIFIER, definition).group(0)) :]
+        rest = definition[len(_IDENTIFIER.match(definition).group(0)) :]
         if top_level_keyword(rest, "PRIMARY KEY") >= 0:
             table.keys["PRIMARY"] = _Key("PRIMARY KEY", [column])
             table.indexes["PRIMARY"] = _Index([column], ["ASC"], unique=True)
@@ -365,9 +367,7 @@ class MySQLCatalog(Catalog):
 
 
 def _is_table_constraint(element: str) -> bool:
-    return (
-        re.match(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY|INDEX|KEY)\b", element, re.I) is not None
-    )
+    return _TABLE_CONSTRAINT_START.match(element) is not None
 
 
 def _mentioned_columns(clause: str, columns: list[str]) -> list[str]:

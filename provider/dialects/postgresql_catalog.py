@@ -38,6 +38,8 @@ _ALTER_INDEX = re.compile(
     rf"ALTER INDEX (?:IF EXISTS )?(?P<old>{IDENTIFIER}) RENAME TO (?P<new>{IDENTIFIER})", re.I
 )
 _DROP_TABLE = re.compile(rf"DROP TABLE (?:IF EXISTS )?(?P<table>{IDENTIFIER})", re.I)
+_IDENTIFIER = re.compile(IDENTIFIER)
+_TABLE_CONSTRAINT_START = re.compile(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY|EXCLUDE)\b", re.I)
 _ELEMENT_COLUMN = re.compile(rf"(?P<column>{IDENTIFIER})(?P<rest>(?: .*)?)$")
 
 
@@ -90,7 +92,7 @@ class PostgreSQLCatalog(Catalog):
         elements = split_top_level(body, ",")
         for element in elements:  # columns first: table constraints may refer to any of them
             if not _is_table_constraint(element):
-                self.tables[table_name].columns.append(unquote(re.match(IDENTIFIER, element).group(0)))
+                self.tables[table_name].columns.append(unquote(_IDENTIFIER.match(element).group(0)))
         for element in elements:
             if _is_table_constraint(element):
                 self._add_table_constraint(table_name, element)
@@ -132,11 +134,11 @@ class PostgreSQLCatalog(Catalog):
                 self.table(table_name).sequences.pop(column, None)
 
     def _add_column(self, table_name: str, definition: str, already_listed: bool = False) -> None:
-        column = unquote(re.match(IDENTIFIER, definition).group(0))
+        column = unquote(_IDENTIFIER.match(definition).group(0))
         table = self.table(table_name)
         if not already_listed:
             table.columns.append(column)
-        rest = definition[len(re.match(IDENTIFIER, definition).group(0)) :]
+        rest = definition[len(_IDENTIFIER.match(definition).group(0)) :]
         if top_level_keyword(rest, "PRIMARY KEY") >= 0:
             name = self._choose_relation_name(table_name, None, "pkey")
             table.constraints[name] = Constraint([column], primary_key=True, unique=True)
@@ -299,7 +301,7 @@ def _name_addition(columns: list[str]) -> str:
 
 
 def _is_table_constraint(element: str) -> bool:
-    return re.match(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY|EXCLUDE)\b", element, re.I) is not None
+    return _TABLE_CONSTRAINT_START.match(element) is not None
 
 
 def _referenced_columns(table: Table, expression: str) -> list[str]:

@@ -101,6 +101,8 @@ class _SchemaObject(NamedTuple):
 
 
 _TABLE_CONSTRAINT = re.compile(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY)\b", re.I)
+# A definition can only start a table constraint with one of these words: without any, nothing to move.
+_TABLE_CONSTRAINT_WORD = re.compile(r"\b(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY)\b", re.I)
 
 
 def columns_first(create_table: str) -> str:
@@ -114,7 +116,7 @@ def columns_first(create_table: str) -> str:
     returned unchanged.
     """
     opening = create_table.find("(")
-    if opening < 0 or not create_table.endswith(")"):
+    if opening < 0 or not create_table.endswith(")") or not _TABLE_CONSTRAINT_WORD.search(create_table):
         return create_table
     body = create_table[opening + 1 : -1]
     definitions = split_top_level(body, ",")
