@@ -40,3 +40,21 @@ def test_mysql_key_added_by_an_earlier_part_of_a_modification_is_not_unpinned(my
             "ALTER TABLE t1 ADD CONSTRAINT t1_f1_fk FOREIGN KEY (f1) REFERENCES t1 (id)",
         ],
     )
+
+
+def test_mysql_keys_declared_by_a_new_table_are_not_unpinned(mysql_dev: DevDatabase) -> None:
+    # t0 and t3 are created in a key cycle: t3 is created with its key to t2, and the key to t0 is added by a
+    # modification once t0 exists. t2's id is retyped, so the planner unpins keys on it; it took t3's key for
+    # a pre-existing one and began the plan by dropping it from a table that did not exist yet.
+    check_migration(
+        mysql_dev,
+        ["CREATE TABLE t2 (id bigint NOT NULL, PRIMARY KEY (id))"],
+        [
+            "CREATE TABLE t0 (id int NOT NULL, f0 int NOT NULL, PRIMARY KEY (id))",
+            "CREATE TABLE t2 (id int NOT NULL, PRIMARY KEY (id))",
+            "CREATE TABLE t3 (id int NOT NULL, f0 int NOT NULL, f1 int NOT NULL, PRIMARY KEY (id))",
+            "ALTER TABLE t0 ADD CONSTRAINT t0_f0_fk FOREIGN KEY (f0) REFERENCES t3 (id)",
+            "ALTER TABLE t3 ADD CONSTRAINT t3_f0_fk FOREIGN KEY (f0) REFERENCES t0 (id)",
+            "ALTER TABLE t3 ADD CONSTRAINT t3_f1_fk FOREIGN KEY (f1) REFERENCES t2 (id)",
+        ],
+    )

@@ -334,9 +334,10 @@ def unpin_foreign_keys(changes: list[Change]) -> Unpinned:
         return fk.ref_schema is None and bool(ends & retyped)
 
     # The diff may cut one table's modification in parts; a key unchanged by all of them is seen in each.
-    # A key is unchanged only if the table had it before the first part and no part adds or drops it: a
-    # later part's ``old`` already holds the keys an earlier part added.
-    original: dict[str, set[str | None]] = {}
+    # A key is unchanged only if the table had it before the plan and no part adds or drops it: a later
+    # part's ``old`` already holds the keys an earlier part added, or that the table's creation declared.
+    created = {c.table.name for c in changes if isinstance(c, AddTable)}
+    original: dict[str, set[str | None]] = {name: set() for name in created}
     touched: dict[str, set[str | None]] = {}
     for modify in modifies:
         original.setdefault(modify.new.name, {fk.name for fk in modify.old.foreign_keys})
