@@ -42,3 +42,38 @@ def schema(project: Path, *args: str, **env: str) -> str:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.stdout
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Settings for running `migrate` on a generated project (bench/generate.py) against a server: the generated
+# settings name SQLite; these take the database from the same variables as the test projects' settings.
+SERVER_SETTINGS = """\
+import os
+
+from benchsite.settings import *  # noqa: F403
+
+DATABASES = {
+    "default": {
+        "ENGINE": os.environ["GRATICULE_TEST_ENGINE"],
+        "NAME": os.environ["GRATICULE_TEST_DB"],
+        "HOST": os.environ.get("GRATICULE_TEST_HOST", ""),
+        "PORT": os.environ.get("GRATICULE_TEST_PORT", ""),
+        "USER": os.environ.get("GRATICULE_TEST_USER", ""),
+    }
+}
+if "mysql" in DATABASES["default"]["ENGINE"]:
+    import pymysql
+
+    pymysql.install_as_MySQLdb()
+"""
+
+
+def generate_project(target: Path, models: int, apps: int, seed: int) -> Path:
+    """A project from bench/generate.py (every app with an empty migrations package), with settings
+    `benchsite.server_settings` for running `migrate` against a server."""
+    options = ["--models", str(models), "--apps", str(apps), "--seed", str(seed)]
+    command = [sys.executable, "bench/generate.py", str(target), *options]
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+    (target / "benchsite" / "server_settings.py").write_text(SERVER_SETTINGS)
+    return target
