@@ -1,7 +1,7 @@
 """Read a PostgreSQL schema into the schema model, with a fixed number of catalog queries.
 
 Six queries whatever the number of tables (:mod:`.catalog`): tables, columns, constraints, indexes, enum types
-and extensions, each over every table of the schema at once.
+and extensions, each over every table of the schema at once, each with JIT off (:func:`.catalog.without_jit`).
 
 How PostgreSQL features land in the model:
 
@@ -71,9 +71,16 @@ class UnsupportedObjectError(GraticuleError):
 def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
     """Every ordinary table of ``schema``, ordered by name, with the schema's enums and extensions."""
     params = {"schema": schema}
+    version = conn.info.server_version
+    # Client-side binding sends a query and the SET LOCAL before it (catalog.without_jit) as one message.
+    cursor = psycopg.ClientCursor(conn)
 
     def rows(sql: str) -> list[tuple[Any, ...]]:
-        return conn.execute(sql, params).fetchall()
+        query = catalog.without_jit(sql, version)
+        cursor.execute(query, params)
+        if query is not sql:
+            cursor.nextset()  # past the SET's empty result
+        return cursor.fetchall()
 
     tables: dict[str, Table] = {}
     for name, kind, is_partition, comment in rows(catalog.TABLES):
@@ -86,7 +93,7 @@ def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
         tables[row[0]].columns.append(_column(row))
     for row in rows(catalog.CONSTRAINTS):
         _add_constraint(tables[row[0]], row, schema)
-    for row in rows(catalog.indexes_query(conn.info.server_version)):
+    for row in rows(catalog.indexes_query(version)):
         _add_index(tables[row[0]], row, schema)
     attrs: dict[str, Any] = {}
     enums = {name: list(labels) for name, labels in rows(catalog.ENUMS)}
