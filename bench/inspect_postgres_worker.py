@@ -26,19 +26,24 @@ def inspect_graticule(schema: str) -> dict:
 
     from graticule.planner.drivers.postgres import DRIVER
 
-    class CountingCursor(psycopg.Cursor):
-        # Connection.execute() goes through the connection's cursor_factory: every query the inspector sends.
-        queries = 0
+    # Counted at the class level: the inspector may make its own cursors (a ClientCursor, which sends each
+    # query in one simple-protocol message) rather than go through the connection's cursor_factory.
+    queries = 0
 
-        def execute(self, *args, **kwargs):
-            CountingCursor.queries += 1
-            return super().execute(*args, **kwargs)
+    def counting(method):
+        def counted(self, *args, **kwargs):
+            nonlocal queries
+            queries += 1
+            return method(self, *args, **kwargs)
 
-        def executemany(self, *args, **kwargs):
-            CountingCursor.queries += 1
-            return super().executemany(*args, **kwargs)
+        return counted
 
-    with psycopg.connect("", autocommit=True, cursor_factory=CountingCursor) as conn:
+    for cls in (psycopg.Cursor, psycopg.ServerCursor):
+        cls.execute = counting(cls.execute)
+    psycopg.Cursor.executemany = counting(psycopg.Cursor.executemany)
+
+    with psycopg.connect("", autocommit=True) as conn:
+        queries = 0  # connecting sends none through a cursor, but start from a clean count anyway
         start = time.perf_counter()
         result = DRIVER.inspect(conn, schema)
         seconds = time.perf_counter() - start
@@ -49,7 +54,7 @@ def inspect_graticule(schema: str) -> dict:
     checks = sum(len(t.checks) for t in tables)
     return {
         "seconds": seconds,
-        "queries": CountingCursor.queries,
+        "queries": queries,
         "counts": {
             "tables": len(tables),
             "columns": sum(len(t.columns) for t in tables),
