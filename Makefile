@@ -50,6 +50,7 @@ lint: $(STAMP)
 bench: $(STAMP) services
 	$(RUN) $(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(RUN) $(BIN)/python bench/inspect_postgres.py $(INSPECT_BENCH_ARGS)
+	$(RUN) $(BIN)/python bench/provider.py $(PROVIDER_BENCH_ARGS)
 
 # PostgreSQL and MariaDB for the server tests: start them if they are down.
 services:
