@@ -4,12 +4,15 @@ SQLite keeps the text of every CREATE TABLE / CREATE INDEX in ``sqlite_master``;
 keys and actions but not CHECK constraints, generated expressions, constraint names, DEFERRABLE, column
 collations, partial-index predicates or expression index parts. Those are read here, with sqlglot.
 
-sqlglot's SQLite parser does not cover every clause SQLite accepts, so the statement is first reshaped at the
-token level (never with regexes): column types are replaced by a placeholder (the pragmas report them exactly,
-and sqlglot would otherwise choke on types such as ``unsigned big int``), a generated column's short form is
-spelled long, and a few clauses that change nothing the model holds are dropped; and a few column constraints
-are parsed to SQLite's own grammar (:class:`GraticuleSQLite`). Clauses the model cannot represent are refused
-rather than lost.
+sqlglot's SQLite grammar is wider than SQLite's in places, and reads past the end of some column constraints
+(``DEFAULT 'x' COLLATE nocase`` becomes a collated default). Its parser cannot be adjusted by subclassing:
+sqlglotc, the compiled build we depend on, refuses Python subclasses of its parser and generator. So the
+statement is reshaped at the token level instead (never with regexes), along SQLite's own grammar: column
+types become a placeholder (the pragmas report them exactly, and sqlglot would otherwise choke on types such
+as ``unsigned big int``), each column constraint is parsed on its own, and clauses that change nothing the
+model holds are dropped. Clauses the model cannot represent are refused rather than lost. Two of sqlglot's
+readings that would change what SQLite computes are undone around the parser (see :func:`parse_tokens` and
+:func:`render`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,7 @@ import copy
 import functools
 from dataclasses import dataclass, field, replace
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.dialect import rename_func
 from sqlglot.dialects.sqlite import SQLite
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
@@ -28,47 +29,7 @@ from sqlglot.tokens import Token, TokenType
 from ...errors import GraticuleError
 from ...schema import Check
 
-
-class GraticuleSQLite(SQLite):
-    """sqlglot's SQLite dialect without the rewrites that would change what SQLite computes.
-
-    sqlglot reads ``mod(x, y)`` as the ``%`` operator, but SQLite's ``mod()`` keeps fractions while ``%``
-    truncates to integers; and it writes ``SUBSTR`` as ``SUBSTRING``, which SQLite only knows since 3.34.
-    """
-
-    class Parser(SQLite.Parser):
-        FUNCTIONS = {name: build for name, build in SQLite.Parser.FUNCTIONS.items() if name != "MOD"}
-
-        # Two column constraints read to SQLite's grammar instead of sqlglot's wider one, which reads past
-        # their end: DEFAULT takes a single term, so in ``DEFAULT 'x' COLLATE nocase`` the COLLATE is the
-        # column's, not part of the default; and GENERATED ALWAYS AS takes exactly one parenthesised
-        # expression, while sqlglot's identity-column grammar reads a column named ``cycle`` or ``minvalue``
-        # at its start as an identity option.
-        CONSTRAINT_PARSERS = {
-            **SQLite.Parser.CONSTRAINT_PARSERS,
-            "DEFAULT": lambda self: self.expression(exp.DefaultColumnConstraint(this=self._parse_unary())),
-            "GENERATED": lambda self: self._parse_generated_column(),
-        }
-
-        def _parse_unique(self) -> exp.UniqueColumnConstraint:
-            # A column's UNIQUE stands alone and a table's is followed by its column list; sqlglot reads a
-            # word after it as an index name, which swallows the CONSTRAINT of ``UNIQUE CONSTRAINT pk ...``.
-            if self._match(TokenType.L_PAREN, advance=False):
-                return super()._parse_unique()
-            return self.expression(exp.UniqueColumnConstraint())
-
-        def _parse_generated_column(self) -> exp.ComputedColumnConstraint:
-            if not (self._match_text_seq("ALWAYS") and self._match(TokenType.ALIAS)):
-                self.raise_error("Expecting ALWAYS AS after GENERATED")
-            expression = self._parse_wrapped(self._parse_assignment)
-            stored = self._match_texts(("STORED", "VIRTUAL")) and self._prev.text.upper() == "STORED"
-            return self.expression(exp.ComputedColumnConstraint(this=expression, persisted=stored))
-
-    class Generator(SQLite.Generator):
-        TRANSFORMS = {**SQLite.Generator.TRANSFORMS, exp.Substring: rename_func("SUBSTR")}
-
-
-DIALECT = GraticuleSQLite()
+DIALECT = SQLite()
 
 BUILTIN_COLLATIONS = {"BINARY", "NOCASE", "RTRIM"}
 
@@ -83,11 +44,46 @@ class UnreadableDDLError(GraticuleError):
 def parse_expression(text: str) -> exp.Expression:
     """Parse one SQL expression. Wrapped in parentheses because sqlglot reads a leading ``replace(...)`` as a
     REPLACE statement; the newline keeps a trailing ``--`` comment from swallowing the closing parenthesis."""
+    sql = f"({text}\n)"
     try:
-        tree = sqlglot.parse_one(f"({text}\n)", dialect=DIALECT)
+        trees = parse_tokens(DIALECT.tokenize(sql), sql)
     except (ParseError, TokenError) as e:
         raise UnreadableDDLError(f"cannot read SQL expression {text!r}: {e}") from None
-    return strip_parens(tree)
+    if not trees or trees[0] is None:
+        raise UnreadableDDLError(f"cannot read SQL expression {text!r}")
+    return strip_parens(trees[0] if len(trees) == 1 else exp.Block(expressions=trees))
+
+
+# sqlglot builds ``mod(x, y)`` into its ``%`` operator, but SQLite's mod() keeps fractions where ``%``
+# truncates to integers. The function's name is therefore marked before parsing, so that no builder of
+# sqlglot's claims it and it stays an anonymous function, and unmarked in the tree afterwards.
+_UNCLAIMED = "\x00unclaimed"
+_NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
+
+
+def parse_tokens(tokens: list[Token], sql: str) -> list[exp.Expression | None]:
+    """sqlglot's parse of SQLite tokens, with ``mod()`` kept a function (the tokens may be reshaped ones)."""
+    marked = False
+    for i, token in enumerate(tokens[:-1]):
+        if (
+            token.token_type in _NAME_TOKENS
+            and token.text.upper() == "MOD"
+            and tokens[i + 1].token_type == TokenType.L_PAREN
+        ):
+            tokens[i] = Token(
+                token.token_type, token.text + _UNCLAIMED, token.line, token.col, token.start, token.end
+            )
+            marked = True
+    trees = DIALECT.parser().parse(tokens, sql)
+    if marked:
+        for tree in trees:
+            for call in tree.find_all(exp.Anonymous) if tree else ():
+                name = call.this
+                if isinstance(name, exp.Identifier):
+                    name.set("this", name.this.removesuffix(_UNCLAIMED))
+                elif isinstance(name, str):
+                    call.set("this", name.removesuffix(_UNCLAIMED))
+    return trees
 
 
 def strip_parens(node: exp.Expression) -> exp.Expression:
@@ -97,8 +93,22 @@ def strip_parens(node: exp.Expression) -> exp.Expression:
 
 
 def render(node: exp.Expression) -> str:
-    """Expression text as the model holds it: sqlglot's SQLite rendering, without outer parentheses."""
-    return strip_parens(node).sql(dialect=DIALECT)
+    """Expression text as the model holds it: sqlglot's SQLite rendering, without outer parentheses.
+
+    sqlglot writes SQLite's ``substr()`` as ``SUBSTRING``, which SQLite only knows since 3.34: it is written
+    back as ``SUBSTR``.
+    """
+    node = strip_parens(node)
+    if node.find(exp.Substring):
+        node = node.transform(_substr)
+    return node.sql(dialect=DIALECT)
+
+
+def _substr(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, exp.Substring):
+        return node
+    arguments = [node.this, node.args.get("start"), node.args.get("length")]
+    return exp.Anonymous(this="SUBSTR", expressions=[a for a in arguments if a is not None])
 
 
 def is_literal(node: exp.Expression) -> bool:
@@ -132,7 +142,7 @@ def render_default(text: str | None) -> str | None:
         return exp.Literal.string(node.name).sql(dialect=DIALECT)
     if is_literal(node):
         return node.sql(dialect=DIALECT)
-    return f"({node.sql(dialect=DIALECT)})"
+    return f"({render(node)})"
 
 
 def canonical_collation(name: str | None) -> str | None:
@@ -220,7 +230,7 @@ def read_create_table(sql: str, table: str) -> TableClauses:
     return _read_create_table(sql, table).copy()
 
 
-# Words that end a column's type and start its first constraint (SQLite's ``columnconstraint`` grammar).
+# Words that open a column constraint (SQLite's ``columnconstraint`` grammar); the first one ends the type.
 _COLUMN_CONSTRAINT_WORDS = {
     "CONSTRAINT",
     "PRIMARY",
@@ -234,9 +244,13 @@ _COLUMN_CONSTRAINT_WORDS = {
     "GENERATED",
     "AS",
 }
-# Column clauses whose content only the text holds. A column without any (``"x" integer NOT NULL``,
-# ``DEFAULT 0``, ``PRIMARY KEY``) is fully described by the pragmas and is not parsed at all.
-_TEXT_ONLY_WORDS = {"CONSTRAINT", "UNIQUE", "CHECK", "COLLATE", "REFERENCES", "GENERATED", "AS"}
+# Column constraints whose content only the text holds (a PRIMARY KEY's only such content is its name). A
+# column without any (``"x" integer NOT NULL DEFAULT 0 PRIMARY KEY``) is fully described by the pragmas and is
+# not parsed at all.
+_TEXT_ONLY_CONSTRAINTS = {"UNIQUE", "CHECK", "COLLATE", "REFERENCES", "GENERATED", "AS"}
+# Constraint words followed by one name or term, which may look like a keyword: ``COLLATE nocase``,
+# ``REFERENCES "check"``, ``DEFAULT generated`` (SQLite reads a bare word after DEFAULT as a string).
+_WORDS_BEFORE_A_TERM = {"CONSTRAINT", "COLLATE", "REFERENCES", "DEFAULT"}
 _TABLE_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
 
 
@@ -254,8 +268,7 @@ def _read_create_table(sql: str, table: str) -> TableClauses:
         clauses.strict |= word == "STRICT"
     body: list[Token] = []
     for definition in _split_commas(tokens[open_at + 1 : close_at]):
-        reshaped = _reshape_definition(definition, table, clauses)
-        if reshaped:
+        for reshaped in _reshape_definition(definition, table, clauses):
             body += [Token(TokenType.COMMA, ","), *reshaped] if body else reshaped
     if not body:
         return clauses
@@ -263,7 +276,7 @@ def _read_create_table(sql: str, table: str) -> TableClauses:
     head = [Token(TokenType.CREATE, "CREATE"), Token(TokenType.TABLE, "TABLE"), Token(TokenType.VAR, "t")]
     statement = [*head, Token(TokenType.L_PAREN, "("), *body, Token(TokenType.R_PAREN, ")")]
     try:
-        (create,) = DIALECT.parser().parse(statement, sql)
+        (create,) = parse_tokens(statement, sql)
     except (ParseError, TokenError) as e:
         raise UnreadableDDLError(f'cannot read the definition of table "{table}": {e}') from None
     for node in create.this.expressions:
@@ -312,11 +325,15 @@ def _split_commas(tokens: list[Token]) -> list[list[Token]]:
     return [p for p in parts if p]
 
 
-def _reshape_definition(tokens: list[Token], table: str, clauses: TableClauses) -> list[Token]:
-    """One column or table constraint, reshaped so that sqlglot can parse it without losing meaning; empty
-    when the column holds nothing the pragmas do not already report."""
+def _reshape_definition(tokens: list[Token], table: str, clauses: TableClauses) -> list[list[Token]]:
+    """One column or table constraint, reshaped into definitions that sqlglot parses without losing meaning.
+
+    A table constraint stays one definition. A column becomes one definition per constraint whose content only
+    the text holds (``"c" T CHECK (...)``, ``"c" T COLLATE x``, ...), none when the pragmas report it all:
+    alone in its definition, no constraint can be read past its end.
+    """
     if _word(tokens[0]) in _TABLE_CONSTRAINT_WORDS:
-        return _reshape_clauses(tokens, table, table_constraint=True)
+        return [_reshape_clauses(tokens, table, table_constraint=True)]
     type_end = 1
     while type_end < len(tokens) and _word(tokens[type_end]) not in _COLUMN_CONSTRAINT_WORDS:
         if tokens[type_end].token_type == TokenType.L_PAREN:
@@ -324,12 +341,67 @@ def _reshape_definition(tokens: list[Token], table: str, clauses: TableClauses) 
             break
         type_end += 1
     constraints = _reshape_clauses(tokens[type_end:], table, table_constraint=False)
-    words = {_word(t) for t in constraints}
+    words = [_word(t) for t in constraints]
     clauses.autoincrement |= "AUTOINCREMENT" in words
-    if not words & _TEXT_ONLY_WORDS:
+    if not _TEXT_ONLY_CONSTRAINTS.intersection(words) and "CONSTRAINT" not in words:
         return []
     # The declared type (which the pragma reports exactly) becomes a placeholder sqlglot always accepts.
-    return [tokens[0], Token(TokenType.VAR, "T"), *constraints]
+    column = [tokens[0], Token(TokenType.VAR, "T")]
+    definitions = []
+    for start, end in _constraint_spans(words):
+        named = words[start] == "CONSTRAINT"
+        kind = words[start + 2] if named and start + 2 < end else words[start]
+        if kind in ("GENERATED", "AS"):
+            # Spelled short, ``AS (expr) [STORED]``, right after the type: where sqlglot reads SQLite's
+            # generated columns (its GENERATED grammar is the identity columns' of other dialects, which reads
+            # a leading ``cycle`` or ``minvalue`` as an option). Whether it is STORED comes from the pragma;
+            # a name is SQLite syntax only.
+            if "AS" not in words[start:end]:
+                raise UnreadableDDLError(f'table "{table}": cannot read a generated column')
+            opening = words.index("AS", start)
+            definitions.append([*column, *constraints[opening:end]])
+        elif kind in _TEXT_ONLY_CONSTRAINTS or (kind == "PRIMARY" and named):
+            definitions.append([*column, *constraints[start:end]])
+    return definitions
+
+
+def _constraint_spans(words: list[str | None]) -> list[tuple[int, int]]:
+    """Where each of a column's constraints starts and ends, in its (reshaped) tokens' words.
+
+    A constraint starts at a word of SQLite's that opens one, at the top level: not inside parentheses, not
+    as the term of the word before (see _WORDS_BEFORE_A_TERM), and not inside another constraint's words
+    (``NOT NULL``, ``ON DELETE SET NULL``, ``SET DEFAULT``, ``GENERATED ALWAYS AS``, ``CONSTRAINT c CHECK``).
+    """
+    starts = []
+    depth = 0
+    term_until = -1
+    for i, word in enumerate(words):
+        previous = words[i - 1] if i else None
+        if depth == 0 and i > term_until and word in _COLUMN_CONSTRAINT_WORDS:
+            named_one = i >= 2 and words[i - 2] == "CONSTRAINT" and word != "CONSTRAINT"
+            part_of_one = (word == "NULL" and previous in ("NOT", "SET")) or (
+                (word, previous) in (("DEFAULT", "SET"), ("AS", "ALWAYS"))
+            )
+            if not (named_one or part_of_one):
+                starts.append(i)
+            if word in _WORDS_BEFORE_A_TERM:
+                term_until = _term_end(words, i + 1)
+        depth += (word == "(") - (word == ")")
+    return list(zip(starts, [*starts[1:], len(words)], strict=True))
+
+
+def _term_end(words: list[str | None], i: int) -> int:
+    """Index of the last word of the name or term starting at ``i``: a parenthesised group, a signed number,
+    or one token (SQLite's grammar after DEFAULT, COLLATE, REFERENCES and CONSTRAINT)."""
+    if i < len(words) and words[i] in ("+", "-"):
+        return i + 1
+    if i < len(words) and words[i] == "(":
+        depth = 0
+        for j in range(i, len(words)):
+            depth += (words[j] == "(") - (words[j] == ")")
+            if depth == 0:
+                return j
+    return i
 
 
 def _reshape_clauses(tokens: list[Token], table: str, *, table_constraint: bool) -> list[Token]:
@@ -337,21 +409,15 @@ def _reshape_clauses(tokens: list[Token], table: str, *, table_constraint: bool)
 
     - ``NOT DEFERRABLE [INITIALLY ...]`` is dropped: it is SQLite's default, and sqlglot cannot parse it.
     - The ASC/DESC of a table-level PRIMARY KEY list is dropped: it orders only the key's storage.
-    - A generated column's short form ``AS (expr)`` is spelled ``GENERATED ALWAYS AS (expr)``. sqlglot takes
-      the short form only right after the type, and there reads past the closing parenthesis (``AS (a)
-      COLLATE x`` becomes the expression ``(a) COLLATE x``); Atlas writes it after NOT NULL. The long form
-      is a column constraint like any other, read in any position by :class:`GraticuleSQLite`.
     - ``ON CONFLICT`` is refused: the model has no place for it, and a table rebuild would silently lose it.
     """
     words = [_word(t) for t in tokens]
     kept: list[Token] = []
-    depth = 0
     i = 0
     in_primary_key = table_constraint and "PRIMARY" in words
     while i < len(tokens):
         word = words[i]
         following = words[i + 1] if i + 1 < len(tokens) else None
-        depth += (tokens[i].token_type == TokenType.L_PAREN) - (tokens[i].token_type == TokenType.R_PAREN)
         if word == "ON" and following == "CONFLICT":
             raise UnreadableDDLError(f'table "{table}": ON CONFLICT clauses are not supported')
         if word == "NOT" and following == "DEFERRABLE":
@@ -362,18 +428,14 @@ def _reshape_clauses(tokens: list[Token], table: str, *, table_constraint: bool)
         if in_primary_key and word in ("ASC", "DESC"):
             i += 1
             continue
-        # At depth 0 a column's AS can only open its generated expression (a CAST's AS is inside parens).
-        long_form = [_word(t) for t in kept[-2:]] == ["GENERATED", "ALWAYS"]
-        if not table_constraint and depth == 0 and word == "AS" and not long_form:
-            kept += [Token(TokenType.VAR, "GENERATED"), Token(TokenType.VAR, "ALWAYS")]
         kept.append(tokens[i])
         i += 1
     return kept
 
 
 def _read_column(node: exp.ColumnDef, clauses: TableClauses) -> None:
-    column = ColumnClauses()
-    clauses.columns[node.name.lower()] = column
+    # One definition per constraint: a column's pieces come back one by one.
+    column = clauses.columns.setdefault(node.name.lower(), ColumnClauses())
     for constraint in node.args.get("constraints") or []:
         name = constraint.this.name if constraint.this else None
         kind = constraint.args.get("kind")
@@ -455,7 +517,7 @@ def read_create_index(sql: str, index: str) -> IndexClauses:
 @functools.lru_cache(maxsize=16384)
 def _read_create_index(sql: str, index: str) -> IndexClauses:
     try:
-        create = sqlglot.parse_one(sql, dialect=DIALECT)
+        create = parse_tokens(DIALECT.tokenize(sql), sql)[0]
     except (ParseError, TokenError) as e:
         raise UnreadableDDLError(f'cannot read the definition of index "{index}": {e}') from None
     params = create.this.args.get("params") if isinstance(create, exp.Create) else None

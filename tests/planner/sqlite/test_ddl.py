@@ -97,3 +97,40 @@ def test_each_caller_gets_its_own_copy() -> None:
         ddl.read_create_index('CREATE INDEX "i" ON "t" ("a" COLLATE NOCASE)', "i").keys[0].collation
         == "NOCASE"
     )
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        # A bare word after DEFAULT is a string (SQLite's grammar), even a word that opens a constraint.
+        (
+            "CREATE TABLE t (a text DEFAULT generated COLLATE nocase)",
+            ddl.TableClauses(columns={"a": ddl.ColumnClauses(collation="NOCASE")}),
+        ),
+        # SET NULL and SET DEFAULT are actions of the key, not a NULL or DEFAULT constraint of the column.
+        (
+            "CREATE TABLE t (a int REFERENCES p ON DELETE SET NULL NOT NULL,"
+            " b int REFERENCES p ON UPDATE SET DEFAULT DEFAULT 3 CONSTRAINT u UNIQUE)",
+            ddl.TableClauses(
+                columns={"a": ddl.ColumnClauses(), "b": ddl.ColumnClauses()},
+                uniques=[ddl.UniqueClause(name="u", columns=["b"])],
+                foreign_keys=[
+                    ddl.ForeignKeyClause(None, ["a"], "p", []),
+                    ddl.ForeignKeyClause(None, ["b"], "p", []),
+                ],
+            ),
+        ),
+        # Of two names in a row, SQLite gives the constraint the second.
+        (
+            "CREATE TABLE t (a int CONSTRAINT x CONSTRAINT y UNIQUE)",
+            ddl.TableClauses(columns={"a": ddl.ColumnClauses()}, uniques=[ddl.UniqueClause("y", ["a"])]),
+        ),
+        (
+            "CREATE TABLE t (a integer NOT NULL CONSTRAINT pk PRIMARY KEY ASC AUTOINCREMENT)",
+            ddl.TableClauses(columns={"a": ddl.ColumnClauses()}, primary_key_name="pk", autoincrement=True),
+        ),
+    ],
+)
+def test_column_constraints_are_read_one_by_one(sql: str, expected: ddl.TableClauses) -> None:
+    connect(f"CREATE TABLE p (id int PRIMARY KEY); {sql}")
+    assert ddl.read_create_table(sql, "t") == expected
