@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     ours = [
         Tool("graticule", d, [python, "manage.py", "graticule-schema", "--dialect", d]) for d in args.dialects
     ]
+    # Not a provider: the command that plans the same migrations, for scale (issue 2's product goal).
+    reference = Tool("makemigrations --dry-run", "", [python, "manage.py", "makemigrations", "--dry-run"])
+    reference.check = False
     peers: list[Tool] = []
     peer_note = "not measured (--no-peer)"
     if not args.no_peer:
@@ -123,10 +126,10 @@ def main(argv: list[str] | None = None) -> int:
                 peers.append(ours_there)
 
     # Warm-up: bytecode caches, and a check that each tool handles the project (not the peer: minutes a run).
-    for tool in [floor, *ours, *(t for t in peers if t.label != PEER)]:
+    for tool in [floor, *ours, reference, *(t for t in peers if t.label != PEER)]:
         _verify(tool, _measure(tool.argv, tool.cwd or project, env), expected_tables)
     for round_number in range(max(args.repeats, args.peer_repeats if peers else 0)):
-        tools = [floor] + [t for t in ours if round_number < args.repeats]
+        tools = [floor] + [t for t in [*ours, reference] if round_number < args.repeats]
         if round_number < args.peer_repeats:
             tools += peers
         shift = round_number % len(tools)
@@ -139,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 tool.runs.append(run)
                 print(f"   {_name(tool):<38} {run.wall_s:7.2f} s wall {run.cpu_s:7.2f} s cpu", flush=True)
 
-    section = _render(args, argv, floor, ours, peers, peer_note, plan, at_start)
+    section = _render(args, argv, floor, ours, reference, peers, peer_note, plan, at_start)
     existing = args.doc.read_text(encoding="utf-8") if args.doc.exists() else ""
     args.doc.parent.mkdir(parents=True, exist_ok=True)
     args.doc.write_text(replace_section(existing, SECTION_HEADING, section), encoding="utf-8")
@@ -275,6 +278,7 @@ def _render(
     argv: list[str] | None,
     floor: Tool,
     ours: list[Tool],
+    reference: Tool,
     peers: list[Tool],
     peer_note: str,
     plan: object,
@@ -314,6 +318,7 @@ def _render(
         *TABLE_HEADER,
         row(floor),
         *[row(tool) for tool in ours],
+        row(reference),
     ]
     lines += ["", f"Against {PEER} ({peer_note}), on the variant of the project it can read (see below):"]
     if peers:
@@ -326,7 +331,7 @@ def _render(
             if peer.runs and there.runs and not peer.error and not there.error:
                 speedup = _median(peer, "wall_s") / _median(there, "wall_s")
                 lines += ["", f"On {peer.dialect}: graticule's provider {speedup:.0f}x faster than {PEER}."]
-    failures = [t for t in [floor, *ours, *peers] if t.error]
+    failures = [t for t in [floor, *ours, reference, *peers] if t.error]
     if failures:
         lines += ["", "Failures:"]
         for tool in failures:
@@ -350,7 +355,8 @@ def _render(
         f"{args.seed}); every app has an empty `migrations` package, so every provider plans it from its "
         "models.",
         "- Floor: a fresh `python -c` that runs `django.setup()` for the project. graticule: "
-        "`python manage.py graticule-schema --dialect D` (offline for every dialect). "
+        "`python manage.py graticule-schema --dialect D` (offline for every dialect). For scale, "
+        "`python manage.py makemigrations --dry-run`, which plans the same migrations without any SQL. "
         f"Peer: {peer_note}, run as `python manage.py {PEER} --dialect D` with `atlas_provider_django` added "
         "to INSTALLED_APPS for its runs only, on a copy of the project whose `owner` keys (5% of the "
         'models) point at their own model instead of the user model: 0.2.4 fails on the original ("Related '

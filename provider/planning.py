@@ -201,12 +201,21 @@ class _MemoizedOptimizer(MigrationOptimizer):
         return found[2]
 
     def optimize_inner(self, operations: list[Operation], app_label: str) -> list[Operation]:
+        reduced = self._reduced
         new_operations: list[Operation] = []
         for i, operation in enumerate(operations):
             right = True  # Should we reduce on the right or on the left.
             # Compare it to each operation after it
             for j, other in enumerate(operations[i + 1 :]):
-                result = self._reduce(operation, other, app_label)
+                # self._reduce(operation, other, app_label), inlined: it runs for every pair of every pass
+                found = reduced.get((id(operation), id(other)))
+                if found is None:
+                    found = reduced[id(operation), id(other)] = (
+                        operation,
+                        other,
+                        operation.reduce(other, app_label),
+                    )
+                result = found[2]
                 if isinstance(result, list):
                     in_between = operations[i + 1 : i + j + 1]
                     if right:

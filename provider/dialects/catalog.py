@@ -145,6 +145,7 @@ class Catalog:
 
 _QUOTES = {'"': '"', "`": "`", "'": "'", "[": "]"}
 _SPECIAL = r"""["`'\[\]()]"""
+_SPECIAL_PATTERN = re.compile(_SPECIAL)
 
 
 def split_top_level(text: str, separator: str) -> list[str]:
@@ -181,8 +182,9 @@ def parenthesised(text: str, start: int) -> tuple[str, int]:
     """The text inside the parentheses opening at `text[start]`, and the index after the closing one."""
     assert text[start] == "("
     depth, closing = 0, None
-    for index in range(start, len(text)):
-        char = text[index]
+    # Only quotes and parentheses change anything: jump from one to the next.
+    for found in _SPECIAL_PATTERN.finditer(text, start):
+        char = found.group()
         if closing:
             closing = None if char == closing else closing
         elif char in _QUOTES:
@@ -192,7 +194,7 @@ def parenthesised(text: str, start: int) -> tuple[str, int]:
         elif char == ")":
             depth -= 1
             if depth == 0:
-                return text[start + 1 : index], index + 1
+                return text[start + 1 : found.start()], found.end()
     raise ValueError(f"unbalanced parentheses in {text!r}")
 
 
