@@ -96,12 +96,13 @@ def render(node: exp.Expression) -> str:
     """Expression text as the model holds it: sqlglot's SQLite rendering, without outer parentheses.
 
     sqlglot writes SQLite's ``substr()`` as ``SUBSTRING``, which SQLite only knows since 3.34: it is written
-    back as ``SUBSTR``.
+    back as ``SUBSTR``. ``node`` may be changed: every caller renders a tree fresh from the parser, which
+    sqlglot therefore need not copy first (copying costs as much as rendering).
     """
     node = strip_parens(node)
     if node.find(exp.Substring):
-        node = node.transform(_substr)
-    return node.sql(dialect=DIALECT)
+        node = node.transform(_substr, copy=False)
+    return node.sql(dialect=DIALECT, copy=False)
 
 
 def _substr(node: exp.Expression) -> exp.Expression:
@@ -258,17 +259,19 @@ _TABLE_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"
 def _read_create_table(sql: str, table: str) -> TableClauses:
     """The reading with sqlglot: tokenize, reshape, parse (see the module docstring)."""
     tokens = _tokenize(sql, table)
-    open_at = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.L_PAREN), None)
-    if open_at is None:
-        raise UnreadableDDLError(f'cannot read the definition of table "{table}": no column list')
-    close_at = _matching_paren(tokens, open_at)
+    words = _words(tokens)
+    try:
+        open_at = words.index("(")
+    except ValueError:
+        raise UnreadableDDLError(f'cannot read the definition of table "{table}": no column list') from None
+    close_at = _matching_paren(words, open_at)
     clauses = TableClauses()
-    for word in (_word(t) for t in tokens[close_at + 1 :]):
-        clauses.without_rowid |= word == "ROWID"
-        clauses.strict |= word == "STRICT"
+    after = words[close_at + 1 :]
+    clauses.without_rowid = "ROWID" in after
+    clauses.strict = "STRICT" in after
     body: list[Token] = []
-    for definition in _split_commas(tokens[open_at + 1 : close_at]):
-        for reshaped in _reshape_definition(definition, table, clauses):
+    for start, end in _split_commas(words, open_at + 1, close_at):
+        for reshaped in _reshape_definition(tokens[start:end], words[start:end], table, clauses):
             body += [Token(TokenType.COMMA, ","), *reshaped] if body else reshaped
     if not body:
         return clauses
@@ -294,59 +297,82 @@ def _tokenize(sql: str, table: str) -> list[Token]:
         raise UnreadableDDLError(f'cannot read the definition of "{table}": {e}') from None
 
 
-def _word(token: Token) -> str | None:
-    """The upper-cased first word of a keyword-like token; None for quoted names and strings."""
-    if token.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
-        return None
-    return token.text.split()[0].upper() if token.text.strip() else None
+_QUOTED = frozenset({TokenType.IDENTIFIER, TokenType.STRING})
 
 
-def _matching_paren(tokens: list[Token], open_at: int) -> int:
+def _words(tokens: list[Token]) -> list[str | None]:
+    """For each token, its upper-cased first word (sqlglot makes one token of some keyword sequences, such as
+    ``PRIMARY KEY``); None for quoted names and strings. Computed once per statement: every step compares
+    words."""
+    words: list[str | None] = []
+    for token in tokens:
+        parts = None if token.token_type in _QUOTED else token.text.split(None, 1)
+        words.append(parts[0].upper() if parts else None)
+    return words
+
+
+def _matching_paren(words: list[str | None], open_at: int) -> int:
     depth = 0
-    for i in range(open_at, len(tokens)):
-        if tokens[i].token_type == TokenType.L_PAREN:
+    for i in range(open_at, len(words)):
+        word = words[i]
+        if word == "(":
             depth += 1
-        elif tokens[i].token_type == TokenType.R_PAREN:
+        elif word == ")":
             depth -= 1
             if depth == 0:
                 return i
     raise UnreadableDDLError("unbalanced parentheses in stored CREATE statement")
 
 
-def _split_commas(tokens: list[Token]) -> list[list[Token]]:
-    parts: list[list[Token]] = [[]]
+def _split_commas(words: list[str | None], start: int, end: int) -> list[tuple[int, int]]:
+    """The ``[start, end)`` spans of the comma-separated definitions between two token positions."""
+    spans = []
     depth = 0
-    for t in tokens:
-        if t.token_type == TokenType.COMMA and depth == 0:
-            parts.append([])
-            continue
-        depth += (t.token_type == TokenType.L_PAREN) - (t.token_type == TokenType.R_PAREN)
-        parts[-1].append(t)
-    return [p for p in parts if p]
+    for i in range(start, end):
+        word = words[i]
+        if word == "," and depth == 0:
+            spans.append((start, i))
+            start = i + 1
+        elif word == "(":
+            depth += 1
+        elif word == ")":
+            depth -= 1
+    spans.append((start, end))
+    return [(s, e) for s, e in spans if s < e]
 
 
-def _reshape_definition(tokens: list[Token], table: str, clauses: TableClauses) -> list[list[Token]]:
+# The type the placeholder gives every parsed column: one of sqlglot's own, which it takes as it is (a name it
+# does not know, it builds into a user-defined type, parsing it again).
+_PLACEHOLDER_TYPE = (TokenType.INT, "INT")
+
+
+def _reshape_definition(
+    tokens: list[Token], words: list[str | None], table: str, clauses: TableClauses
+) -> list[list[Token]]:
     """One column or table constraint, reshaped into definitions that sqlglot parses without losing meaning.
 
     A table constraint stays one definition. A column becomes one definition per constraint whose content only
-    the text holds (``"c" T CHECK (...)``, ``"c" T COLLATE x``, ...), none when the pragmas report it all:
+    the text holds (``"c" INT CHECK (...)``, ``"c" INT COLLATE x``, ...), none when the pragmas report it all:
     alone in its definition, no constraint can be read past its end.
     """
-    if _word(tokens[0]) in _TABLE_CONSTRAINT_WORDS:
-        return [_reshape_clauses(tokens, table, table_constraint=True)]
+    if words[0] in _TABLE_CONSTRAINT_WORDS:
+        return [_reshape_clauses(tokens, words, table, table_constraint=True)[0]]
     type_end = 1
-    while type_end < len(tokens) and _word(tokens[type_end]) not in _COLUMN_CONSTRAINT_WORDS:
-        if tokens[type_end].token_type == TokenType.L_PAREN:
-            type_end = _matching_paren(tokens, type_end) + 1
+    while type_end < len(words) and words[type_end] not in _COLUMN_CONSTRAINT_WORDS:
+        if words[type_end] == "(":
+            type_end = _matching_paren(words, type_end) + 1
             break
         type_end += 1
-    constraints = _reshape_clauses(tokens[type_end:], table, table_constraint=False)
-    words = [_word(t) for t in constraints]
-    clauses.autoincrement |= "AUTOINCREMENT" in words
-    if not _TEXT_ONLY_CONSTRAINTS.intersection(words) and "CONSTRAINT" not in words:
+    constraint_words = words[type_end:]
+    clauses.autoincrement |= "AUTOINCREMENT" in constraint_words
+    if not _TEXT_ONLY_CONSTRAINTS.intersection(constraint_words) and "CONSTRAINT" not in constraint_words:
+        # Still refused, though nothing here is parsed: what the model cannot hold.
+        if "CONFLICT" in constraint_words:
+            _reshape_clauses(tokens[type_end:], constraint_words, table, table_constraint=False)
         return []
+    constraints, words = _reshape_clauses(tokens[type_end:], constraint_words, table, table_constraint=False)
     # The declared type (which the pragma reports exactly) becomes a placeholder sqlglot always accepts.
-    column = [tokens[0], Token(TokenType.VAR, "T")]
+    column = [tokens[0], Token(*_PLACEHOLDER_TYPE)]
     definitions = []
     for start, end in _constraint_spans(words):
         named = words[start] == "CONSTRAINT"
@@ -404,15 +430,20 @@ def _term_end(words: list[str | None], i: int) -> int:
     return i
 
 
-def _reshape_clauses(tokens: list[Token], table: str, *, table_constraint: bool) -> list[Token]:
-    """Reshape the clauses of one definition (its constraints, for a column) for sqlglot.
+def _reshape_clauses(
+    tokens: list[Token], words: list[str | None], table: str, *, table_constraint: bool
+) -> tuple[list[Token], list[str | None]]:
+    """Reshape the clauses of one definition (its constraints, for a column) for sqlglot; the tokens kept,
+    and their words.
 
     - ``NOT DEFERRABLE [INITIALLY ...]`` is dropped: it is SQLite's default, and sqlglot cannot parse it.
     - The ASC/DESC of a table-level PRIMARY KEY list is dropped: it orders only the key's storage.
     - ``ON CONFLICT`` is refused: the model has no place for it, and a table rebuild would silently lose it.
     """
-    words = [_word(t) for t in tokens]
+    if "CONFLICT" not in words and "DEFERRABLE" not in words and not table_constraint:
+        return tokens, words  # nothing to reshape (the common case)
     kept: list[Token] = []
+    kept_words: list[str | None] = []
     i = 0
     in_primary_key = table_constraint and "PRIMARY" in words
     while i < len(tokens):
@@ -429,8 +460,9 @@ def _reshape_clauses(tokens: list[Token], table: str, *, table_constraint: bool)
             i += 1
             continue
         kept.append(tokens[i])
+        kept_words.append(word)
         i += 1
-    return kept
+    return kept, kept_words
 
 
 def _read_column(node: exp.ColumnDef, clauses: TableClauses) -> None:
