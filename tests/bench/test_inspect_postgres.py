@@ -147,6 +147,7 @@ def test_the_section_states_the_goal_and_whether_it_is_met(theirs: float, verdic
     section = render_section([_result(200, 0.1, 0.3), _result(2000, 1.0, theirs)], CONTEXT)
     assert section.startswith(SECTION_HEADING + "\n")
     assert verdict in section
+    assert f"(fastest runs: {theirs:.2f}x)" in section
     assert (
         f"| 2,000 | 1.050 (1.000) | {theirs:.3f} ({theirs:.3f}) | {theirs / 1.05:.2f}x | 6 | 15 |" in section
     )
