@@ -1,7 +1,7 @@
 """The planner alone: `graticule migrate diff` with the desired SQL given, against `makemigrations --dry-run`.
 
     python bench/planner_alone.py [--sizes 50,200,500] [--repeats 5] [--seed 0] [--baseline REV]
-                                  [--out DIR] [--doc FILE]
+                                  [--baseline-python PYTHON] [--out DIR] [--doc FILE]
 
 For each size, generates a project (bench/generate.py), writes its desired SQL once with the provider
 (untimed), then times three situations of
@@ -13,7 +13,9 @@ For each size, generates a project (bench/generate.py), writes its desired SQL o
 
 `python manage.py makemigrations --dry-run` runs on the same project (empty migration packages), in the same
 loop. With --baseline, the planner of another revision (its planner/, hcl/ and provider/ folders, taken with
-`git archive`) is timed in the same loop too, so before/after figures come from one run. Children run with
+`git archive`) is timed in the same loop too, so before/after figures come from one run; --baseline-python
+runs it with another interpreter (a virtual environment with other dependencies, such as sqlglot without
+sqlglotc, whose compiled classes an older planner may not work with). Children run with
 bytecode caching on (as installed software does), whatever PYTHONDONTWRITEBYTECODE says. Writes the table to
 the `## Planner alone (desired SQL given)` section of --doc.
 """
@@ -87,10 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     at_start = checkout_state(REPO)
     env = _child_env()
     graticule = shutil.which("graticule", path=str(VENV_BIN)) or sys.exit("Error: graticule is not installed")
-    versions = {"current": None}
+    versions: dict[str, tuple[list[str], Path | None]] = {"current": ([graticule], None)}
     with tempfile.TemporaryDirectory(prefix="graticule-baseline-") as baseline_dir:
         if args.baseline:
-            versions = {"baseline": _extract(args.baseline, Path(baseline_dir)), **versions}
+            code = _extract(args.baseline, Path(baseline_dir))
+            launcher = [graticule]
+            if args.baseline_python:
+                # What the console script does, under the other interpreter (which need not have graticule
+                # installed: the baseline comes first on PYTHONPATH).
+                launcher = [
+                    args.baseline_python,
+                    "-c",
+                    "import sys; from graticule.planner.cli import main; sys.exit(main())",
+                ]
+            versions = {"baseline": (launcher, code), **versions}
         runs = []
         for size in args.sizes:
             project = args.out / f"planner-n{size}"
@@ -98,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(project)
             plan = generate_project(project, size, seed=args.seed)
             print(f"== N={size}: {len(plan.apps)} apps in {project}", flush=True)
-            runs.append(_bench_size(size, project, graticule, env, versions, args.repeats))
+            runs.append(_bench_size(size, project, env, versions, args.repeats))
     section = render_section(runs, args, argv if argv is not None else sys.argv[1:], at_start)
     existing = args.doc.read_text(encoding="utf-8") if args.doc.exists() else ""
     args.doc.write_text(replace_section(existing, SECTION_HEADING, section), encoding="utf-8")
@@ -112,11 +124,14 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per command (median reported)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", help="a git revision whose planner is timed alongside (before/after)")
+    parser.add_argument("--baseline-python", help="the Python interpreter that runs the baseline's planner")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     parser.add_argument("--doc", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
     if args.repeats < 1 or not args.sizes or min(args.sizes) < 1:
         parser.error("--repeats and --sizes must be positive")
+    if args.baseline_python and not args.baseline:
+        parser.error("--baseline-python needs --baseline")
     return args
 
 
@@ -180,9 +195,8 @@ def _find_all(text: str, needle: str) -> list[int]:
 def _bench_size(
     size: int,
     project: Path,
-    graticule: str,
     env: dict[str, str],
-    versions: dict[str, Path | None],
+    versions: dict[str, tuple[list[str], Path | None]],
     repeats: int,
 ) -> SizeRun:
     provider = subprocess.run(
@@ -199,11 +213,11 @@ def _bench_size(
     tables = desired.count("CREATE TABLE ")
     sqlite_seconds = statistics.median(_sqlite_executes(desired) for _ in range(repeats))
     commands: dict[str, Callable[[], Measurement]] = {"makemigrations": lambda: _makemigrations(project, env)}
-    for version, code in versions.items():
+    for version, (launcher, code) in versions.items():
         version_env = dict(env, PYTHONPATH=str(code)) if code else env
         for situation in SITUATIONS:
             commands[f"{version}/{situation}"] = _situation(
-                project, graticule, version_env, version, situation
+                project, launcher, version_env, version, situation
             )
     timings, errors = Timings(), []
     # Repeat 0 is an untimed warm-up: it writes bytecode and checks every command does its job.
@@ -234,7 +248,7 @@ def _sqlite_executes(sql: str) -> float:
 
 
 def _situation(
-    project: Path, graticule: str, env: dict[str, str], version: str, situation: str
+    project: Path, launcher: list[str], env: dict[str, str], version: str, situation: str
 ) -> Callable[[], Measurement]:
     base = project / f"migrations-{version}"
     first_dir = base / "first"
@@ -246,11 +260,11 @@ def _situation(
             work.mkdir(parents=True)
         else:
             if not first_dir.exists():
-                _prepare_first(project, graticule, env, first_dir)
+                _prepare_first(project, launcher, env, first_dir)
             shutil.copytree(first_dir, work)
         to = "desired_changed.sql" if situation == "one field" else "desired.sql"
         argv = [
-            graticule,
+            *launcher,
             "migrate",
             "diff",
             "--to",
@@ -267,10 +281,10 @@ def _situation(
     return run
 
 
-def _prepare_first(project: Path, graticule: str, env: dict[str, str], into: Path) -> None:
+def _prepare_first(project: Path, launcher: list[str], env: dict[str, str], into: Path) -> None:
     into.mkdir(parents=True)
     argv = [
-        graticule,
+        *launcher,
         "migrate",
         "diff",
         "--to",
@@ -374,6 +388,12 @@ def render_section(runs: list[SizeRun], args: argparse.Namespace, argv: list[str
             f"- before: the planner/, hcl/ and provider/ folders of `{baseline}` (via `git archive`, first "
             "on PYTHONPATH); after: the checkout. Both timed in the same loop."
         )
+    build = _sqlglot_build(sys.executable)
+    if args.baseline_python:
+        before = _sqlglot_build(args.baseline_python)
+        lines.append(f"- sqlglot: {build} after; {before} before (`--baseline-python`).")
+    else:
+        lines.append(f"- sqlglot: {build}.")
     lines += [
         f"- {args.repeats} timed repeats per command after one untimed warm-up, the order reversed every "
         "repeat; wall time from spawn to exit, process start-up and imports included. Bytecode caching on.",
@@ -391,6 +411,16 @@ def render_section(runs: list[SizeRun], args: argparse.Namespace, argv: list[str
         "(ratios), not the absolute seconds."
     )
     return "\n".join(lines) + "\n"
+
+
+def _sqlglot_build(python: str) -> str:
+    """sqlglot's version under ``python`` and whether its compiled modules (sqlglotc) are in use."""
+    probe = (
+        "import sqlglot, sqlglot.tokenizer_core as core; "
+        "print(sqlglot.__version__, 'compiled' if not core.__file__.endswith('.py') else 'pure Python')"
+    )
+    found = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=False).stdout.split()
+    return f"{found[0]} ({' '.join(found[1:])})" if found else "unknown"
 
 
 def _cell(timings: Timings, key: str) -> str:
