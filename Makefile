@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Most tests wait on database servers and Django subprocesses, so four workers pay off even on two cores;
+# loadfile keeps a module's tests (and its module-scoped dev databases) on one worker.
+PYTEST_ARGS ?= -n 4 --dist loadfile
 # The provider is also tested on Django 4.2 LTS, in a venv of its own (the main one has Django 5.2).
 VENV42 := .venv-django42
 STAMP42 := $(VENV42)/.installed
@@ -36,11 +39,11 @@ $(STAMP42): pyproject.toml
 
 # The Django 4.2 provider run goes first so that pytest's last summary line counts the whole suite.
 test: $(STAMP) $(STAMP42) services
-	PATH="$(CURDIR)/$(VENV42)/bin:$$PATH" $(VENV42)/bin/python -m pytest -q -p no:cacheprovider tests/provider
+	PATH="$(CURDIR)/$(VENV42)/bin:$$PATH" $(VENV42)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/provider
 	$(RUN) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-django42: $(STAMP42) services
-	PATH="$(CURDIR)/$(VENV42)/bin:$$PATH" $(VENV42)/bin/python -m pytest -q -p no:cacheprovider tests/provider
+	PATH="$(CURDIR)/$(VENV42)/bin:$$PATH" $(VENV42)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/provider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
