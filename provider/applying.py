@@ -3,7 +3,9 @@
 Operations that do not reduce to SQL (RunPython and the like) move data, not schema, and are skipped: the
 provider describes tables, and the database it builds is empty.
 
-Speed: after each state change `migrate` re-renders the changed model *and every model connected to it*,
+Speed: runs of migrations that only create tables — a fresh `makemigrations`, most initial migrations —
+are applied in one pass from the models they end with (fresh.py). For the other migrations: after each
+state change `migrate` re-renders the changed model *and every model connected to it*,
 and clones the whole project state before each operation: quadratic in the number of models (minutes for a
 few hundred). Operations that only add something (a model, a field, an index, a constraint, a unique
 together) are applied here by re-rendering just the model they change, with the model as it was before
@@ -16,7 +18,6 @@ tests compare both).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 
 from graticule.provider.errors import ProviderError
-from graticule.provider.fresh import ShortcutUnsafe, apply_fresh_run, fresh_run_end
+from graticule.provider.fresh import SHORTCUTS, ShortcutUnsafe, apply_fresh_run, fresh_run_end
 
 # A dialect's own handling of an operation that would need a live server; returns True when it handled it.
 OperationHandler = Callable[[Operation, str, ProjectState, BaseDatabaseSchemaEditor], bool]
@@ -153,9 +154,6 @@ def apply_operation(
     operation.state_forwards(app_label, state)
     operation.database_forwards(app_label, editor, from_state, state)
 
-
-SHORTCUTS = os.environ.get("GRATICULE_PROVIDER_NO_SHORTCUTS") != "1"
-"""Whether the provider may take the exact shortcuts described in the module docstrings (a diagnostic)."""
 
 PATHS: Counter[str] = Counter()
 """How many migrations took which path (reported on stderr with GRATICULE_PROVIDER_TRACE=1, for tests)."""

@@ -29,6 +29,7 @@ output of both on the test projects and on generated projects.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,11 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 
 Key = tuple[str, str]
+
+SHORTCUTS = os.environ.get("GRATICULE_PROVIDER_NO_SHORTCUTS") != "1"
+"""Whether the provider may take its exact shortcuts (fresh runs, the faster autodetector steps, the
+additive and rebuild shortcuts of applying.py and dialects/sqlite.py); off, every step is Django's own
+(a diagnostic: the tests compare both)."""
 
 
 class ShortcutUnsafe(Exception):

@@ -28,6 +28,7 @@ from django.db.migrations.questioner import MigrationQuestioner
 from django.db.migrations.state import ProjectState
 
 from graticule.provider.errors import ProviderError
+from graticule.provider.fresh import SHORTCUTS
 
 Key = tuple[str, str]
 
@@ -96,7 +97,7 @@ def forwards_plan(*, fresh: bool = False) -> list[Migration]:
 
 def _pending_migrations(loader: MigrationLoader) -> dict[str, list[Migration]]:
     """What `makemigrations <every app>` would write now, keyed by app label."""
-    autodetector = _Autodetector(
+    autodetector = (_Autodetector if SHORTCUTS else MigrationAutodetector)(
         loader.project_state(), ProjectState.from_apps(apps), _DesiredStateQuestioner()
     )
     # Unmigrated apps are "real apps" of the on-disk state; converting them makes the autodetector create

@@ -3,12 +3,18 @@
 SQLite alters most things by rebuilding tables, so collecting the statements `migrate` runs would yield
 rebuild sequences. Executing the plan on a private in-memory database and reading `sqlite_master` gives the
 final shape only — each table's CREATE TABLE with its constraints folded in, then its indexes — and it is
-exactly what `migrate` builds, because it is what `migrate` built.
+exactly what `migrate` builds, because it is what `migrate` built. Tables are printed by name, each with its
+indexes by name, and with its table constraints after its columns (see `columns_first`): the order in which
+`sqlite_master` lists objects, and where a rebuilt table's text puts a column added later, depend on the
+history, not on the schema.
 
 Speed: SQLite's `ALTER TABLE … RENAME` re-parses the whole schema, and Django's table rebuild ends with one
 (`new__t` becomes `t`), so rebuilds cost time in proportion to the number of tables. On this database a
 rebuilt table is always empty, and renaming an empty table without indexes is the same as dropping it and
 creating it under the final name with the identifier rewritten — SQLite's rename stores exactly that text.
+The statements of fresh runs (fresh.py) are recorded and only executed when something runs after them
+(`_RecordedFreshRuns`), and Django's rebuild order of columns is replayed for them
+(`_column_orders_after_rebuilds`).
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations import operations
 from django.db.migrations.migration import Migration
 
-from graticule.provider.applying import PATHS, SHORTCUTS, FreshRuns, apply_plan
+from graticule.provider.applying import PATHS, FreshRuns, apply_plan
 from graticule.provider.dialects.base import Dialect, Realised
 from graticule.provider.dialects.catalog import split_top_level
 from graticule.provider.errors import ProviderError
-from graticule.provider.fresh import ShortcutUnsafe
+from graticule.provider.fresh import SHORTCUTS, ShortcutUnsafe
 
 # Internal objects (sqlite_sequence, sqlite_stat1, automatic indexes) are recreated by SQLite itself.
 _SCHEMA_QUERY = """
