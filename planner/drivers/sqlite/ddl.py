@@ -55,14 +55,15 @@ def parse_expression(text: str) -> exp.Expression:
 
 
 # sqlglot builds ``mod(x, y)`` into its ``%`` operator, but SQLite's mod() keeps fractions where ``%``
-# truncates to integers. The function's name is therefore marked before parsing, so that no builder of
-# sqlglot's claims it and it stays an anonymous function, and unmarked in the tree afterwards.
+# truncates to integers. A ``mod`` name followed by ``(`` is therefore marked before parsing, so that no
+# builder of sqlglot's claims it and it stays an anonymous function, and unmarked in the tree afterwards
+# (wherever it ends up: ``REFERENCES mod (id)`` names a table).
 _UNCLAIMED = "\x00unclaimed"
 _NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
 def parse_tokens(tokens: list[Token], sql: str) -> list[exp.Expression | None]:
-    """sqlglot's parse of SQLite tokens, with ``mod()`` kept a function (the tokens may be reshaped ones)."""
+    """sqlglot's parse of SQLite tokens (``tokens`` is changed), with ``mod()`` kept a function."""
     marked = False
     for i, token in enumerate(tokens[:-1]):
         if (
@@ -77,12 +78,10 @@ def parse_tokens(tokens: list[Token], sql: str) -> list[exp.Expression | None]:
     trees = DIALECT.parser().parse(tokens, sql)
     if marked:
         for tree in trees:
-            for call in tree.find_all(exp.Anonymous) if tree else ():
-                name = call.this
-                if isinstance(name, exp.Identifier):
-                    name.set("this", name.this.removesuffix(_UNCLAIMED))
-                elif isinstance(name, str):
-                    call.set("this", name.removesuffix(_UNCLAIMED))
+            for node in tree.walk() if tree else ():
+                name = node.args.get("this")
+                if isinstance(name, str) and name.endswith(_UNCLAIMED):
+                    node.set("this", name.removesuffix(_UNCLAIMED))
     return trees
 
 

@@ -134,3 +134,14 @@ def test_each_caller_gets_its_own_copy() -> None:
 def test_column_constraints_are_read_one_by_one(sql: str, expected: ddl.TableClauses) -> None:
     connect(f"CREATE TABLE p (id int PRIMARY KEY); {sql}")
     assert ddl.read_create_table(sql, "t") == expected
+
+
+def test_mod_stays_a_function_and_a_name() -> None:
+    # sqlglot reads mod(x, y) as x % y, which SQLite computes differently; a table may be called mod too.
+    sql = 'CREATE TABLE t (a real CHECK (mod(a, 2) = 0.5 AND a % 2 = 0), b int REFERENCES "mod" ("id"))'
+    connect(f'CREATE TABLE "mod" ("id" int PRIMARY KEY); {sql}')
+    read = ddl.read_create_table(sql, "t")
+    assert [check.expr for check in read.checks] == ["MOD(a, 2) = 0.5 AND a % 2 = 0"]
+    assert [(fk.ref_table, fk.ref_columns) for fk in read.foreign_keys] == [("mod", ["id"])]
+    index = ddl.read_create_index('CREATE INDEX "i" ON "mod" (mod("id", 3))', "i")
+    assert index.keys == [ddl.IndexKeyClause(expr='MOD("id", 3)')]
