@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, event, settings
 from graticule.planner.devdb import DevDatabase
 from graticule.planner.errors import GraticuleError
 from graticule.planner.plan import Statement
+from graticule.planner.workflow import describe_changes
 
 from .dialects import Dialect
 from .schemas import FAMILY, Schema, Table, row_value
@@ -150,7 +151,7 @@ def check_migration(
 
     after = dev.inspect()
     residual = dev.diff(after, desired)
-    assert residual == [], f"the plan does not reach B:\n{context}\nremaining: {residual}"
+    assert residual == [], f"the plan does not reach B:\n{context}\nremaining: {describe_changes(residual)}"
     assert dev.diff(desired, after) == [], f"B differs from the result the other way round:\n{context}"
     assert [query(dev, q) for q in kept] == before, f"rows changed:\n{context}"
     if dev.driver.name == "sqlite":

@@ -1,0 +1,1 @@
+"""Evolution tests: the example project changed step by step, planned on SQLite, PostgreSQL and MySQL."""
