@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_peer:
         peer_python, peer_note = _peer_python(args.out)
         if peer_python is not None:
-            variant = _peer_variant(args.models, args.seed, args.out / f"provider-n{args.models}-peer")
+            variant = _peer_variant(project, args.out / f"provider-n{args.models}-peer")
             for dialect in args.peer_dialects:
                 command = [peer_python, "manage.py", PEER, "--dialect", dialect]
                 peers.append(Tool(PEER, dialect, [*command, "--settings", "benchsite.peer_settings"]))
@@ -246,21 +246,32 @@ def _peer_python(out: Path) -> tuple[str | None, str]:
     ), f"{PEER} {PEER_VERSION} in `{venv.relative_to(REPO) if venv.is_relative_to(REPO) else venv}`"
 
 
-def _peer_variant(models: int, seed: int, target: Path) -> Path:
-    """A project of the same size that atlas-provider-django 0.2.4 can read.
+def _peer_variant(project: Path, target: Path) -> Path:
+    """The project, changed only as far as atlas-provider-django 0.2.4 needs to read it.
 
     0.2.4 keeps only the first migration `makemigrations` would write for an app, so an app whose initial
-    migration Django splits (a foreign key cycle between apps) fails ("dependencies reference nonexistent
-    parent node"); and it plans each app without its dependency on the auth app, so a foreign key to the
-    user model fails ("Related model 'auth.user' cannot be resolved"). The variant has the same number of
-    models in one app (no cycle between apps) and points the user keys (an `owner` on 5% of the models) at
-    their own model. graticule's provider is timed on the variant too, for the direct comparison.
+    migration Django splits for a foreign key cycle between apps fails ("dependencies reference nonexistent
+    parent node"); and it plans an app without its dependency on the auth app, so a foreign key to the user
+    model fails ("Related model 'auth.user' cannot be resolved"). In the variant, every relation to a model
+    of a later app (the generator's apps are numbered in INSTALLED_APPS order) and every `owner` key to the
+    user model points at its own model instead: the same models and tables, no cycle between apps.
+    graticule's provider is timed on the variant too, for the direct comparison.
     """
     if target.exists():
         shutil.rmtree(target)
-    generate_project(target, models, apps=1, seed=seed)
+    shutil.copytree(project, target, ignore=shutil.ignore_patterns("__pycache__"))
     for module in target.glob("*/models.py"):
-        module.write_text(module.read_text().replace("settings.AUTH_USER_MODEL", '"self"'))
+        number = int(re.search(r"(\d+)$", module.parent.name)[1])
+        lines = []
+        for line in module.read_text().splitlines(keepends=True):
+            line = line.replace("settings.AUTH_USER_MODEL", '"self"')
+            later = re.search(r'"[a-z]+(\d+)\.\w+"', line)
+            if later and int(later[1]) > number:
+                # A many-to-many field to "self" would be symmetrical: keep it one-way like the original.
+                to_self = '"self", symmetrical=False' if "ManyToManyField(" in line else '"self"'
+                line = line.replace(later[0], to_self)
+            lines.append(line)
+        module.write_text("".join(lines))
     (target / "benchsite" / "peer_settings.py").write_text(PEER_SETTINGS)
     return target
 
@@ -359,12 +370,12 @@ def _render(
         "`python manage.py graticule-schema --dialect D` (offline for every dialect). For scale, "
         "`python manage.py makemigrations --dry-run`, which plans the same migrations without any SQL. "
         f"Peer: {peer_note}, run as `python manage.py {PEER} --dialect D` with `atlas_provider_django` added "
-        f"to INSTALLED_APPS for its runs only, on a variant it can read: {args.models} models generated in "
-        "one app (0.2.4 keeps only an app's first migration and fails when Django splits it for a foreign "
-        'key cycle between apps: "dependencies reference nonexistent parent node"), their `owner` keys '
-        "(5%) pointing at their own model (0.2.4 plans an app without its dependency on the auth app: "
-        "\"Related model 'auth.user' cannot be resolved\"). graticule's provider is timed on the variant "
-        "too, in the same rounds.",
+        "to INSTALLED_APPS for its runs only, on a variant it can read: the same models, with every relation "
+        "to a later app and every `owner` key to the user model pointing at its own model instead. (0.2.4 "
+        "keeps only an app's first migration and fails when Django splits one for a foreign key cycle "
+        'between apps, "dependencies reference nonexistent parent node"; it plans an app without its '
+        "dependency on the auth app, \"Related model 'auth.user' cannot be resolved\".) graticule's provider "
+        "is timed on the variant too, in the same rounds.",
         f"- One untimed warm-up of the floor and of each graticule dialect (it also checks that the output "
         f"creates a table for every model and M2M field), then {args.repeats} timed rounds in rotating "
         "order; "
