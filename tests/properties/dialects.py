@@ -7,7 +7,7 @@ cycles build), and the databases, not this code, decide what the schema then is.
 
 from __future__ import annotations
 
-from .schemas import KEY_KINDS, NOW, Column, ForeignKey, Index, Palette, Schema, Table
+from .schemas import KEY_KINDS, NOW, Column, Expr, ForeignKey, Index, Palette, Schema, Table
 
 
 class Dialect:
@@ -28,6 +28,8 @@ class Dialect:
             return "NULL"
         if value == NOW:
             return self.now
+        if isinstance(value, Expr):
+            return f"({value.sql})"
         if isinstance(value, bool):
             return self.true if value else self.false
         if isinstance(value, int | float) or kind == "decimal":
@@ -65,7 +67,7 @@ class Dialect:
 
     def fk_column(self, schema: Schema, table: Table, fk: ForeignKey) -> str:
         sql = f"{fk.column} {self.type_sql(schema.key_kind(fk))}" + (" NULL" if fk.nullable else " NOT NULL")
-        if self.inline_references and fk.enforced:
+        if self.inline_references and fk.enforced and not fk.table_level:
             sql += " " + self.references(fk, foreign=False)
         return sql
 
@@ -148,6 +150,16 @@ class SQLite(Dialect):
     def key_column(self, table: Table) -> str:
         auto = " AUTOINCREMENT" if table.auto else ""
         return f"id {self.type_sql(table.pk_kind)} NOT NULL PRIMARY KEY{auto}"
+
+    def table_constraints(self, table: Table) -> list[str]:
+        return [
+            *super().table_constraints(table),
+            *(
+                f"CONSTRAINT {fk_name(table, fk)} {self.references(fk, foreign=True)}"
+                for fk in table.fks
+                if fk.enforced and fk.table_level
+            ),
+        ]
 
 
 class PostgreSQL(Dialect):

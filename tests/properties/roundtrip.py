@@ -60,7 +60,11 @@ def rows_for(dialect: Dialect, a: Schema, b: Schema, table: Table) -> Rows | Non
     fixed: set[str] = set()  # B's columns every row holds the same value in (a default, or NULL)
     for column in table.columns:
         after = new.column(column.name)
-        if after is None or FAMILY[after.kind] == FAMILY[column.kind]:
+        if new.fk(column.name) is not None:  # the column becomes a key column: only NULL can stay
+            if not (column.nullable and new.fk(column.name).nullable):
+                return None
+            values[column.name] = (column.kind, [None for _ in ROWS])
+        elif after is None or FAMILY[after.kind] == FAMILY[column.kind]:
             values[column.name] = (column.kind, [row_value(column.kind, r) for r in ROWS])
             if after is not None and dialect.type_sql(after.kind, after.size) == dialect.type_sql(
                 column.kind, column.size
@@ -71,13 +75,14 @@ def rows_for(dialect: Dialect, a: Schema, b: Schema, table: Table) -> Rows | Non
         else:
             return None
     for fk in table.fks:
-        after_fk = new.fk(fk.column)
-        # Keys are left NULL (nothing to point at); a NOT NULL key column on either side rules rows out.
-        if not fk.nullable or (after_fk is not None and not after_fk.nullable):
+        after_fk, after = new.fk(fk.column), new.column(fk.column)
+        # Keys are left NULL (nothing to point at); a NOT NULL key column on either side rules rows out, as
+        # does a key column that becomes a NOT NULL plain one.
+        if not fk.nullable or any(x is not None and not x.nullable for x in (after_fk, after)):
             return None
         values[fk.column] = (a.key_kind(fk), [None for _ in ROWS])
     for column in new.columns:
-        if table.column(column.name) is None:
+        if table.column(column.name) is None and table.fk(column.name) is None:
             if not column.nullable and column.default is None:
                 return None
             fixed.add(column.name)

@@ -18,12 +18,21 @@ from hypothesis import strategies as st
 
 TABLE_NAMES = ("t0", "t1", "t2", "t3")
 COLUMN_NAMES = ("c0", "c1", "c2", "c3", "c4")
-FK_NAMES = ("f0", "f1")
+FK_NAMES = ("f0", "f1", "c4")
+"""Key column names; c4 may also be a plain column, so that a pair can turn one into the other."""
 KEY_KINDS = ("int", "bigint")
 ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
 
 NOW = "<now>"
 """The default that means the current timestamp (each dialect spells it its own way)."""
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A default written as an expression, ``(1 + 2)``: the databases store and report it unlike a literal."""
+
+    sql: str
+
 
 # Kinds whose values convert into each other for the rows the test inserts (1, 2 or 'r1', 'r2'): a column
 # retyped within its family keeps its rows; across families only NULLs are sure to survive.
@@ -88,6 +97,8 @@ class ForeignKey:
     enforced: bool = True
     """False: the column is there without its constraint (so a pair can add or drop just the constraint)."""
     deferrable: bool = False
+    table_level: bool = False
+    """SQLite: declared as ``CONSTRAINT … FOREIGN KEY`` after the columns instead of inline REFERENCES."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +186,7 @@ def sizes(kind: str) -> st.SearchStrategy[tuple[int, ...]]:
 def defaults(kind: str, size: tuple[int, ...]) -> st.SearchStrategy[object]:
     """Defaults valid for the type, and satisfying every check of its family (see CHECKS)."""
     if kind in ("int", "bigint", "smallint"):
-        return st.integers(0, 100)
+        return st.one_of(st.integers(0, 100), st.sampled_from([Expr("1 + 2"), Expr("-(-4)")]))
     if kind == "decimal":
         scale = size[1]
         whole = st.integers(0, 100).map(str)
@@ -231,6 +242,7 @@ def foreign_keys(draw: st.DrawFn, palette: Palette, column: str, names: list[str
         on_update=draw(st.sampled_from(palette.actions)),
         enforced=not chance(draw, 15),
         deferrable=palette.deferrable and chance(draw, 30),
+        table_level=chance(draw, 30),
     )
 
 
@@ -292,7 +304,8 @@ def extras(draw: st.DrawFn, palette: Palette, table: Table, max_indexes: int, ma
 @st.composite
 def tables(draw: st.DrawFn, palette: Palette, name: str, names: list[str]) -> Table:
     plain = sorted(draw(st.lists(st.sampled_from(COLUMN_NAMES), max_size=4, unique=True)))
-    keyed = sorted(draw(st.lists(st.sampled_from(FK_NAMES), max_size=2, unique=True)))
+    free = [c for c in FK_NAMES if c not in plain]
+    keyed = sorted(draw(st.lists(st.sampled_from(free), max_size=2, unique=True)))
     table = Table(
         name,
         pk_kind=draw(st.sampled_from(KEY_KINDS)),
@@ -365,13 +378,15 @@ def mutated_tables(draw: st.DrawFn, palette: Palette, table: Table, names: list[
     if chance(draw, 15):
         pk_kind = "bigint" if pk_kind == "int" else "int"
     auto = not table.auto if chance(draw, 15) else table.auto
-    changed = replace(
-        table,
-        pk_kind=pk_kind,
-        auto=auto,
-        columns=draw(mutated_columns(palette, table)),
-        fks=draw(mutated_fks(palette, table, names)),
-    )
+    plain, keys = draw(mutated_columns(palette, table)), draw(mutated_fks(palette, table, names))
+    # A name both lists now hold (a key added where a plain column is, or the reverse) keeps one of them:
+    # the column turns into a key column, or a key column into a plain one.
+    for name in sorted({c.name for c in plain} & {f.column for f in keys}):
+        if draw(st.booleans()):
+            plain = tuple(c for c in plain if c.name != name)
+        else:
+            keys = tuple(f for f in keys if f.column != name)
+    changed = replace(table, pk_kind=pk_kind, auto=auto, columns=plain, fks=keys)
     kept_indexes = []
     for index in table.indexes:
         if not chance(draw, 30):
