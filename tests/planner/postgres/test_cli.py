@@ -7,7 +7,7 @@ from pathlib import Path
 from clitools import run_cli
 
 from .helpers import DEV_URL, dev_url
-from .test_devdb import scratch_databases
+from .test_devdb import assert_no_scratch_left, scratch_databases
 
 SYNCED = "The migration directory is synced with the desired state, no changes to be made"
 
@@ -74,7 +74,7 @@ def test_diff_writes_a_file_then_is_synced(tmp_path):
         'ALTER TABLE "polls_choice" ALTER COLUMN "votes" TYPE bigint, ALTER COLUMN "votes" SET DEFAULT 0;\n'
     )
     assert diff(tmp_path).stdout.strip() == SYNCED
-    assert scratch_databases() == before  # every run dropped its scratch database
+    assert_no_scratch_left(before)  # every run dropped its scratch database
 
 
 def test_a_failing_desired_statement_is_one_error_line(tmp_path):
