@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...sqltext import is_parenthesised, strip_parens
+
 # Characters MySQL writes as backslash escapes inside a string literal (in both directions).
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 _QUOTE = {"\\": "\\\\", "'": "''", "\0": "\\0", "\n": "\\n", "\r": "\\r", "\x1a": "\\Z"}
@@ -46,36 +48,12 @@ def unquote_string(literal: str) -> str | None:
 
 def is_wrapped(sql: str) -> bool:
     """Whether the whole text is one parenthesised expression (``(a) + (b)`` is not)."""
-    if not sql.startswith("(") or not sql.endswith(")"):
-        return False
-    depth = 0
-    quote = ""
-    i = 0
-    while i < len(sql):
-        ch = sql[i]
-        if quote:
-            if ch == "\\" and quote != "`":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0 and i != len(sql) - 1:
-                return False
-        i += 1
-    return True
+    return is_parenthesised(sql, "mysql")
 
 
 def unwrap(sql: str) -> str:
     """The expression without the parentheses around all of it (any number of them)."""
-    sql = sql.strip()
-    while is_wrapped(sql):
-        sql = sql[1:-1].strip()
-    return sql
+    return strip_parens(sql, "mysql")
 
 
 def wrap(sql: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ... import sqltext
+
 _PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
@@ -24,32 +26,12 @@ def literal(text: str) -> str:
 
 def is_parenthesised(sql: str) -> bool:
     """Whether the whole text is one parenthesised expression (``(a) + (b)`` is not)."""
-    sql = sql.strip()
-    if not sql.startswith("(") or not sql.endswith(")"):
-        return False
-    depth = 0
-    quote_char = ""
-    for i, ch in enumerate(sql):
-        if quote_char:
-            if ch == quote_char:
-                quote_char = ""
-        elif ch in "'\"":
-            quote_char = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i == len(sql) - 1
-    return False
+    return sqltext.is_parenthesised(sql, "postgres")
 
 
 def strip_parens(sql: str) -> str:
     """The expression without the parentheses around the whole of it (the server deparses ``(a > 0)``)."""
-    sql = sql.strip()
-    while is_parenthesised(sql):
-        sql = sql[1:-1].strip()
-    return sql
+    return sqltext.strip_parens(sql, "postgres")
 
 
 def wrap(sql: str) -> str:

@@ -32,6 +32,7 @@ from ...changes import (
 )
 from ...plan import Statement
 from ...schema import Check, Column, ForeignKey, Index, IndexPart, Table
+from ...sqltext import is_parenthesised
 
 # A rebuilt table is created under this prefix, then renamed (Atlas's name for the temporary table).
 TEMP_PREFIX = "new_"
@@ -368,24 +369,7 @@ def default_sql(default: str) -> str:
 
 
 def _is_parenthesised(sql: str) -> bool:
-    """Whether the whole text is one parenthesised expression (``(a) + (b)`` is not)."""
-    if not sql.startswith("("):
-        return False
-    depth = 0
-    quote_char = ""
-    for i, ch in enumerate(sql):
-        if quote_char:
-            if ch == quote_char:
-                quote_char = ""
-        elif ch in "'\"`":
-            quote_char = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i == len(sql) - 1
-    return False
+    return is_parenthesised(sql, "sqlite")
 
 
 def _collation(name: str) -> str:
