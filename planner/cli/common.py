@@ -1,4 +1,4 @@
-"""The ``graticule`` command line: click commands that parse flags, resolve the env and call a workflow."""
+"""What every command shares: the user-error wrapper, env settings from atlas.hcl, common options."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 import click
 
-from .desired import ExternalProgram, SourceContext
-from .errors import ChecksumError, GraticuleError
-from .progress import plain_progress, terminal_progress
-from .workflow import SYNCED_MESSAGE, DiffOptions, ProgressCallback, migrate_diff, migrate_hash
+from ..desired import ExternalProgram, SourceContext
+from ..errors import ChecksumError, GraticuleError
+from ..progress import plain_progress, terminal_progress
+from ..workflow import ProgressCallback
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,105 +134,3 @@ config_option = click.option(
 env_option = click.option("--env", help="The env block of the config file to use.")
 var_option = click.option("--var", "variables", multiple=True, help="Input variable key=value (repeatable).")
 dir_option = click.option("--dir", "dir_url", help="Migration directory URL [default: file://migrations].")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def main(debug: bool) -> None:
-    """graticule: schema-as-code migrations for Django, compatible with Atlas's versioned workflow."""
-
-
-@main.group()
-def migrate() -> None:
-    """Manage versioned migration directories."""
-
-
-@migrate.command("diff")
-@click.argument("name", required=False, default="")
-@env_option
-@config_option
-@var_option
-@click.option("--to", multiple=True, help="Desired state URL (file://schema.sql); overrides the env's src.")
-@click.option("--dev-url", help="Dev database URL (sqlite://dev?mode=memory).")
-@dir_option
-@click.option("--format", "fmt", help="Go template for the file, e.g. '{{ sql . \"  \" }}'.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the models drifted from the directory.")
-@user_errors
-def diff_cmd(
-    name: str,
-    env: str | None,
-    config: str,
-    variables: tuple[str, ...],
-    to: tuple[str, ...],
-    dev_url: str | None,
-    dir_url: str | None,
-    fmt: str | None,
-    check: bool,
-) -> None:
-    """Plan the next migration file from the desired state and write it with atlas.sum."""
-    settings = EnvSettings(config, env, variables)
-    dev = dev_url or settings.dev
-    if not dev:
-        raise GraticuleError("no dev database: set `dev` in the env or pass --dev-url")
-    with replay_progress() as progress:
-        result = migrate_diff(
-            DiffOptions(
-                dir_url=dir_url or settings.dir or DEFAULT_DIR,
-                dev_url=dev,
-                to=list(to) or settings.src,
-                sources=settings.sources,
-                name=name,
-                format=fmt or settings.diff_format,
-                check=check,
-                progress=progress,
-            )
-        )
-    if result.synced:
-        click.echo(SYNCED_MESSAGE)
-        return
-    if check:
-        click.echo(result.content, nl=False)
-        raise GraticuleError(
-            "the migration directory is not in sync with the desired state "
-            f"({len(result.statements)} statements pending); run `graticule migrate diff` to write them"
-        )
-    assert result.path is not None
-    click.echo(f"Wrote {result.path} ({len(result.statements)} statements)", err=True)
-
-
-@main.group()
-def schema() -> None:
-    """Work with database schemas directly."""
-
-
-@schema.command("inspect")
-@click.option(
-    "-u", "--url", required=True, help="Database to inspect (sqlite://file.db, postgres://…, mysql://…)."
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["sql", "json"]),
-    default="sql",
-    show_default=True,
-    help="Output form.",
-)
-@user_errors
-def inspect_cmd(url: str, fmt: str) -> None:
-    """Print what graticule sees in a database: its schema as DDL, or the schema model as JSON."""
-    from .inspection import inspect_url, schema_json, schema_sql  # its drivers load only for this command
-
-    found, driver = inspect_url(url)
-    click.echo(schema_sql(found, driver) if fmt == "sql" else schema_json(found), nl=False)
-
-
-@migrate.command("hash")
-@env_option
-@config_option
-@var_option
-@dir_option
-@user_errors
-def hash_cmd(env: str | None, config: str, variables: tuple[str, ...], dir_url: str | None) -> None:
-    """Recompute atlas.sum from the migration files (after editing one by hand)."""
-    settings = EnvSettings(config, env, variables)
-    migrate_hash(dir_url or settings.dir or DEFAULT_DIR)

@@ -1,0 +1,11 @@
+"""The ``graticule`` command line: thin click commands that parse flags, resolve the env and call a workflow.
+
+One module per command (or family of commands); importing this package registers them all on ``main``.
+"""
+
+from __future__ import annotations
+
+from . import diff, hash, inspect  # noqa: F401  (registers the commands)
+from .groups import main
+
+__all__ = ["main"]
