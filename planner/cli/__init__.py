@@ -5,7 +5,13 @@ One module per command (or family of commands); importing this package registers
 
 from __future__ import annotations
 
-from . import diff, hash, inspect  # noqa: F401  (registers the commands)
+from . import (  # noqa: F401  (registers the commands; one per line)
+    diff,
+    hash,
+    inspect,
+    new,
+    validate,
+)
 from .groups import main
 
 __all__ = ["main"]
