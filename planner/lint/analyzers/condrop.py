@@ -1,0 +1,41 @@
+"""condrop (CD101): a foreign key dropped while its columns stay — the data loses its guarantee silently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ...changes import DropColumn, DropForeignKey
+from ..context import StatementContext
+from ..diagnostics import Diagnostic
+from .base import Family, is_new_table, q, table_changes
+
+FK_HINT = "keep the ForeignKey (db_constraint=True) unless the relation is really gone; then remove the field"
+
+
+def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnostic]:
+    for modify, inner in table_changes(ctx):
+        if not isinstance(inner, DropForeignKey) or is_new_table(ctx, modify.new.name):
+            continue
+        dropped = {c.column.name for c in modify.changes if isinstance(c, DropColumn)}
+        fk = inner.foreign_key
+        if dropped.intersection(fk.columns):
+            continue  # the column went with it: DS103 reports that
+        name = fk.name or f"{modify.new.name}({', '.join(fk.columns)}) -> {fk.ref_table}"
+        yield Diagnostic(
+            "CD101",
+            f"Dropping foreign-key constraint {q(name)}",
+            fix="Make sure no code relies on the constraint, or add it back",
+            hint=FK_HINT,
+            table=modify.new.name,
+        )
+
+
+ANALYZERS = [
+    Family(
+        name="condrop",
+        codes={"CD101": "foreign key dropped"},
+        report="constraint deletion detected",
+        check=check,
+    )
+]

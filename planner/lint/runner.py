@@ -1,0 +1,339 @@
+"""Run the files under lint statement by statement on the dev database and let the analyzers judge each step.
+
+The base (the files already in the directory before the linted ones) is replayed first. Then each statement of
+each linted file runs alone, the dev database is inspected after it, and the analyzers see the statement, the
+schema before and after, and the diff between them. Inspecting after every statement is what lets a
+diagnostic point at the line that caused it.
+
+SQLite changes a table by rebuilding it (create ``new_t``, copy, drop ``t``, rename ``new_t`` to ``t``,
+recreate the indexes). Seen one statement at a time that is a dropped table and a renamed one; the runner
+analyzes such a sequence as one step from its first statement, so the analyzers see the real change (a column
+dropped, a column made NOT NULL) as Atlas reports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+from ..changes import AddColumn, AddTable, Change, ModifyTable
+from ..devdb import DevDatabase
+from ..errors import GraticuleError
+from ..migrate.directives import parse_directive, parse_directives
+from ..migrate.split import SQLGLOT_DIALECTS, FileStatement, split_statements
+from ..schema import Schema
+from .analyzers import Analyzer
+from .context import StatementContext
+from .data import DataProbe
+from .diagnostics import Diagnostic
+from .policy import LintPolicy
+from .report import FileReport, LintReport, PositionedDiagnostic, Report
+
+# Dialects whose DDL does not run inside a transaction (each statement commits on its own).
+NON_TRANSACTIONAL_DDL = frozenset({"mysql", "mariadb"})
+
+
+@dataclass
+class _Step:
+    """One unit of analysis: a statement, or a SQLite table rebuild (several statements, reported at the
+    first one)."""
+
+    stmt: FileStatement
+    expr: exp.Expression | None
+    before: Schema
+    after: Schema
+    in_transaction: bool
+    nolint: frozenset[str] | None
+    """Checks skipped for this statement by an ``atlas:nolint`` comment just above it; empty = all."""
+
+
+def lint_files(
+    dev: DevDatabase,
+    base: Sequence[tuple[str, str]],
+    files: Sequence[tuple[str, str]],
+    policy: LintPolicy | None = None,
+    positions: Mapping[str, str] | None = None,
+    data: DataProbe | None = None,
+) -> LintReport:
+    """Lint ``files`` (``(name, text)``) on top of ``base``; the dev database must be clean on entry."""
+    started = time.perf_counter()
+    policy = policy or LintPolicy()
+    dialect, version = server_flavour(dev)
+    report = LintReport(base=[name for name, _ in base], dialect=dialect)
+    for name, text in base:
+        dev.run_sql(text, name)
+    schema = dev.inspect()
+    new_tables: set[str] = set()
+    new_columns: set[tuple[str, str]] = set()
+    analyzers = policy.active(dialect)
+    for name, text in files:
+        file_started = time.perf_counter()
+        file_report = FileReport(name=name, text=text)
+        report.files.append(file_report)
+        try:
+            directives = parse_directives(text, name)
+            statements = split_statements(text, dev.driver.name, name)
+        except GraticuleError as e:
+            file_report.error = str(e)
+            continue
+        steps, schema, file_report.error = _run_file(
+            dev, dialect, name, statements, schema, directives.txmode
+        )
+        file_report.statements = len(statements)
+        file_start = steps[0].before if steps else schema
+        file_nolint = frozenset(directives.nolint) if directives.nolint is not None else None
+        found: dict[tuple[str, str], Report] = {}
+        for step in _group_rebuilds(steps):
+            changes = dev.diff(step.before, step.after)
+            ctx = StatementContext(
+                dialect=dialect,
+                file=name,
+                stmt=step.stmt,
+                expr=step.expr,
+                before=step.before,
+                after=step.after,
+                changes=changes,
+                in_transaction=step.in_transaction,
+                new_tables=frozenset(new_tables),
+                server_version=version,
+                new_columns=frozenset(new_columns),
+                file_start=file_start,
+                file_end=schema,
+                data=data,
+            )
+            if file_nolint != frozenset():
+                for analyzer in analyzers:
+                    for diag in analyzer.analyze(ctx, policy.options(analyzer)):
+                        if _skipped(diag, analyzer, file_nolint) or _skipped(diag, analyzer, step.nolint):
+                            continue
+                        _add(found, analyzer, policy, step.stmt, name, diag, positions)
+            _remember_new(changes, new_tables, new_columns)
+        file_report.reports = list(found.values())
+        file_report.duration = time.perf_counter() - file_started
+        if file_report.error is not None:
+            break  # the dev database no longer holds what later files expect
+    report.duration = time.perf_counter() - started
+    return report
+
+
+def _run_file(
+    dev: DevDatabase,
+    dialect: str,
+    name: str,
+    statements: list[FileStatement],
+    schema: Schema,
+    txmode: str | None,
+) -> tuple[list[_Step], Schema, str | None]:
+    """Execute each statement, inspecting after it; stop at the first failure (reported as the file's
+    error, with ``file:line``)."""
+    steps = []
+    file_tx = txmode != "none" and dialect not in NON_TRANSACTIONAL_DDL
+    explicit_tx = False
+    for stmt in statements:
+        expr = parse_statement(stmt.text, dialect)
+        if isinstance(expr, exp.Transaction):
+            explicit_tx = True
+        elif isinstance(expr, (exp.Commit, exp.Rollback)):
+            explicit_tx = False
+        try:
+            dev.execute(stmt.text, f"{name}:{stmt.line}")
+        except GraticuleError as e:
+            return steps, schema, str(e)
+        after = dev.inspect()
+        steps.append(
+            _Step(
+                stmt=stmt,
+                expr=expr,
+                before=schema,
+                after=after,
+                in_transaction=file_tx or explicit_tx,
+                nolint=statement_nolint(stmt),
+            )
+        )
+        schema = after
+    return steps, schema, None
+
+
+def parse_statement(sql: str, dialect: str) -> exp.Expression | None:
+    """The statement as sqlglot reads it in the dialect; None when it cannot (analyzers then rely on the
+    schema changes alone)."""
+    with _quiet_sqlglot():
+        try:
+            return sqlglot.parse_one(sql.strip().removesuffix(";"), read=SQLGLOT_DIALECTS[dialect])
+        except sqlglot.errors.SqlglotError:
+            return None
+
+
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """sqlglot logs a warning for every statement it keeps as an opaque command (``RENAME TABLE``)."""
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def statement_nolint(stmt: FileStatement) -> frozenset[str] | None:
+    """``-- atlas:nolint [checks]`` in the comments directly above a statement: None without one, an empty set
+    for every check."""
+    found: set[str] | None = None
+    for comment in stmt.comments:
+        for line in comment.splitlines():
+            parsed = parse_directive(line.strip())
+            if parsed is not None and parsed[0] == "nolint":
+                found = found or set()
+                words = parsed[1].split()
+                if not words:
+                    return frozenset()
+                found.update(words)
+    return frozenset(found) if found is not None else None
+
+
+def _skipped(diag: Diagnostic, analyzer: Analyzer, nolint: frozenset[str] | None) -> bool:
+    if nolint is None:
+        return False
+    return not nolint or diag.code in nolint or analyzer.name in nolint
+
+
+def _add(
+    found: dict[tuple[str, str], Report],
+    analyzer: Analyzer,
+    policy: LintPolicy,
+    stmt: FileStatement,
+    file: str,
+    diag: Diagnostic,
+    positions: Mapping[str, str] | None,
+) -> None:
+    heading = getattr(analyzer, "report", None) or f"{analyzer.name} changes detected"
+    error = policy.is_error(analyzer)
+    report = found.setdefault(
+        (analyzer.name, heading), Report(text=heading, analyzer=analyzer.name, error=error)
+    )
+    table = getattr(diag, "table", None)
+    report.diagnostics.append(
+        PositionedDiagnostic(
+            code=diag.code,
+            text=diag.text,
+            file=file,
+            line=stmt.line,
+            pos=stmt.offset,
+            fix=diag.fix,
+            hint=diag.hint,
+            model_pos=positions.get(table) if positions and table else None,
+            table=table,
+            analyzer=analyzer.name,
+            error=error,
+        )
+    )
+
+
+def _remember_new(changes: list[Change], new_tables: set[str], new_columns: set[tuple[str, str]]) -> None:
+    for change in changes:
+        if isinstance(change, AddTable):
+            new_tables.add(change.table.name)
+        elif isinstance(change, ModifyTable):
+            for inner in change.changes:
+                if isinstance(inner, AddColumn):
+                    new_columns.add((change.new.name, inner.column.name))
+
+
+def _group_rebuilds(steps: list[_Step]) -> list[_Step]:
+    """Fold each table rebuild (``CREATE TABLE tmp``, ..., ``DROP TABLE t``, ``ALTER TABLE tmp RENAME TO t``,
+    then the ``CREATE INDEX ... ON t`` that follow) into one step, from the CREATE's state to the last
+    one's."""
+    out: list[_Step] = []
+    i = 0
+    while i < len(steps):
+        end = _rebuild_end(steps, i)
+        if end is None:
+            out.append(steps[i])
+            i += 1
+            continue
+        first, last = steps[i], steps[end]
+        nolints = [s.nolint for s in steps[i : end + 1] if s.nolint is not None]
+        out.append(
+            _Step(
+                stmt=first.stmt,
+                expr=first.expr,
+                before=first.before,
+                after=last.after,
+                in_transaction=first.in_transaction,
+                nolint=frozenset().union(*nolints) if nolints else None,
+            )
+        )
+        i = end + 1
+    return out
+
+
+def _rebuild_end(steps: list[_Step], start: int) -> int | None:
+    created = _created_table(steps[start].expr)
+    if created is None:
+        return None
+    dropped: str | None = None
+    for j in range(start + 1, len(steps)):
+        expr = steps[j].expr
+        if isinstance(expr, exp.Drop) and str(expr.args.get("kind") or "").upper() == "TABLE":
+            target = expr.find(exp.Table)
+            dropped = target.name if target is not None else None
+            continue
+        rename = _renamed(expr)
+        if rename is not None and dropped is not None:
+            old, new = rename
+            if old != created or new != dropped:
+                return None
+            end = j
+            while end + 1 < len(steps) and _creates_index_on(steps[end + 1].expr, dropped):
+                end += 1
+            return end
+        if isinstance(expr, (exp.Insert, exp.Command)) or expr is None:
+            continue
+        if _created_table(expr) is not None or isinstance(expr, exp.Alter):
+            return None
+    return None
+
+
+def _created_table(expr: exp.Expression | None) -> str | None:
+    if isinstance(expr, exp.Create) and str(expr.args.get("kind") or "").upper() == "TABLE":
+        target = expr.find(exp.Table)
+        return target.name if target is not None else None
+    return None
+
+
+def _renamed(expr: exp.Expression | None) -> tuple[str, str] | None:
+    if isinstance(expr, exp.Alter) and expr.this is not None:
+        actions = expr.args.get("actions") or []
+        if len(actions) == 1 and isinstance(actions[0], exp.AlterRename) and actions[0].this is not None:
+            return expr.this.name, actions[0].this.name
+    return None
+
+
+def _creates_index_on(expr: exp.Expression | None, table: str) -> bool:
+    if not isinstance(expr, exp.Create) or str(expr.args.get("kind") or "").upper() != "INDEX":
+        return False
+    target = expr.find(exp.Table)
+    return target is not None and target.name == table
+
+
+def server_flavour(dev: DevDatabase) -> tuple[str, str | None]:
+    """The lint dialect (``mariadb`` told apart from ``mysql`` by the server) and the server's version."""
+    name = dev.driver.name
+    query = "SELECT sqlite_version()" if name == "sqlite" else "SELECT VERSION()"
+    cursor = dev.session.conn.cursor()
+    try:
+        cursor.execute(query)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    version = str(row[0]) if row else None
+    if name == "mysql" and version and "mariadb" in version.lower():
+        return "mariadb", version
+    return name, version
