@@ -22,13 +22,14 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from ..changes import AddColumn, AddTable, Change, ModifyTable
+from ..changes import AddColumn, AddTable, Change, DropTable, ModifyTable
 from ..devdb import DevDatabase
 from ..errors import GraticuleError
 from ..migrate.directives import parse_directive, parse_directives
 from ..migrate.split import SQLGLOT_DIALECTS, FileStatement, split_statements
 from ..schema import Schema
 from .analyzers import Analyzer
+from .analyzers.incompatible import renamed_columns, renamed_tables
 from .context import StatementContext
 from .data import DataProbe
 from .diagnostics import Diagnostic
@@ -51,6 +52,8 @@ class _Step:
     in_transaction: bool
     nolint: frozenset[str] | None
     """Checks skipped for this statement by an ``atlas:nolint`` comment just above it; empty = all."""
+    changes: list[Change] | None = None
+    """The statement's changes when known without diffing ``before`` and ``after`` (a run inspected once)."""
 
 
 def lint_files(
@@ -82,15 +85,15 @@ def lint_files(
         except GraticuleError as e:
             file_report.error = str(e)
             continue
+        file_start = schema
         steps, schema, file_report.error = _run_file(
-            dev, dialect, name, statements, schema, directives.txmode
+            dev, dialect, name, statements, schema, directives.txmode, new_tables
         )
-        file_report.statements = len(statements)
-        file_start = steps[0].before if steps else schema
+        file_report.statements = len(steps)
         file_nolint = frozenset(directives.nolint) if directives.nolint is not None else None
         found: dict[tuple[str, str], Report] = {}
-        for step in _group_rebuilds(steps):
-            changes = dev.diff(step.before, step.after)
+        for step in _group_rebuilds(steps, dev):
+            changes = step.changes if step.changes is not None else dev.diff(step.before, step.after)
             ctx = StatementContext(
                 dialect=dialect,
                 file=name,
@@ -113,8 +116,10 @@ def lint_files(
                         if _skipped(diag, analyzer, file_nolint) or _skipped(diag, analyzer, step.nolint):
                             continue
                         _add(found, analyzer, policy, step.stmt, name, diag, positions)
-            _remember_new(changes, new_tables, new_columns)
-        file_report.reports = list(found.values())
+            _remember_new(ctx, new_tables, new_columns)
+        order = {a.name: i for i, a in enumerate(reversed(analyzers))}
+        # Atlas runs one analyzer after the other over a file: reports come in the analyzers' order.
+        file_report.reports = sorted(found.values(), key=lambda r: -order.get(r.analyzer, 0))
         file_report.duration = time.perf_counter() - file_started
         if file_report.error is not None:
             break  # the dev database no longer holds what later files expect
@@ -129,35 +134,108 @@ def _run_file(
     statements: list[FileStatement],
     schema: Schema,
     txmode: str | None,
+    new_tables: set[str],
 ) -> tuple[list[_Step], Schema, str | None]:
     """Execute each statement, inspecting after it; stop at the first failure (reported as the file's
-    error, with ``file:line``)."""
-    steps = []
+    error, with ``file:line``).
+
+    Statements that only build tables the linted files create (``CREATE TABLE`` of a new name, ``CREATE
+    INDEX`` / ``ALTER TABLE ... ADD`` on such a table) cannot break existing rows; a run of them is inspected
+    once at its end, which keeps an initial migration of hundreds of tables linear rather than quadratic.
+    Each change of the run is attributed to the statement that built its table."""
+    steps: list[_Step] = []
+    run: list[_Pending] = []
+    known = {t.name for t in schema.tables}
     file_tx = txmode != "none" and dialect not in NON_TRANSACTIONAL_DDL
     explicit_tx = False
+
+    def flush() -> None:
+        nonlocal schema
+        if not run:
+            return
+        after = dev.inspect()
+        attributed = _attribute(dev.diff(schema, after), run)
+        for pending, changes in zip(run, attributed, strict=True):
+            steps.append(
+                _Step(
+                    pending.stmt, pending.expr, schema, after, pending.in_transaction, pending.nolint, changes
+                )
+            )
+        schema = after
+        run.clear()
+
     for stmt in statements:
         expr = parse_statement(stmt.text, dialect)
         if isinstance(expr, exp.Transaction):
             explicit_tx = True
         elif isinstance(expr, (exp.Commit, exp.Rollback)):
             explicit_tx = False
+        in_tx = file_tx or explicit_tx
+        built = _builds_new(expr, known, new_tables | {p.table for p in run})
+        if built is None:
+            flush()
         try:
             dev.execute(stmt.text, f"{name}:{stmt.line}")
         except GraticuleError as e:
+            flush()
             return steps, schema, str(e)
+        if built is not None:
+            known.add(built)
+            run.append(_Pending(stmt, expr, in_tx, statement_nolint(stmt), built))
+            continue
         after = dev.inspect()
-        steps.append(
-            _Step(
-                stmt=stmt,
-                expr=expr,
-                before=schema,
-                after=after,
-                in_transaction=file_tx or explicit_tx,
-                nolint=statement_nolint(stmt),
-            )
-        )
+        steps.append(_Step(stmt, expr, schema, after, in_tx, statement_nolint(stmt)))
         schema = after
+        known = {t.name for t in schema.tables}
+    flush()
     return steps, schema, None
+
+
+@dataclass
+class _Pending:
+    """A statement of a run inspected together (see :func:`_run_file`)."""
+
+    stmt: FileStatement
+    expr: exp.Expression | None
+    in_transaction: bool
+    nolint: frozenset[str] | None
+    table: str
+
+
+def _builds_new(expr: exp.Expression | None, known: set[str], new: set[str]) -> str | None:
+    """The table a statement builds, when it only creates a new table or adds to one the linted files
+    created; None for anything else."""
+    if isinstance(expr, exp.Create):
+        kind = str(expr.args.get("kind") or "").upper()
+        target = expr.find(exp.Table)
+        if target is None or expr.args.get("exists"):
+            return None
+        if kind == "TABLE" and target.name not in known and expr.args.get("expression") is None:
+            return target.name
+        if kind == "INDEX" and target.name in new:
+            return target.name
+        return None
+    if isinstance(expr, exp.Alter) and expr.this is not None and expr.this.name in new:
+        actions = expr.args.get("actions") or []
+        if actions and all(isinstance(a, (exp.AddConstraint, exp.ColumnDef)) for a in actions):
+            return expr.this.name
+    return None
+
+
+def _attribute(changes: list[Change], run: list[_Pending]) -> list[list[Change]]:
+    """Each change of a run goes to the statement that created its table (else the last one touching it)."""
+    out: list[list[Change]] = [[] for _ in run]
+    for change in changes:
+        table = _change_table(change)
+        touching = [i for i, pending in enumerate(run) if pending.table == table]
+        creating = [i for i in touching if _is_create_table(run[i].expr)]
+        index = creating[0] if creating else (touching[-1] if touching else 0)
+        out[index].append(change)
+    return out
+
+
+def _is_create_table(expr: exp.Expression | None) -> bool:
+    return _created_table(expr) is not None
 
 
 def parse_statement(sql: str, dialect: str) -> exp.Expression | None:
@@ -236,17 +314,27 @@ def _add(
     )
 
 
-def _remember_new(changes: list[Change], new_tables: set[str], new_columns: set[tuple[str, str]]) -> None:
-    for change in changes:
+def _remember_new(ctx: StatementContext, new_tables: set[str], new_columns: set[tuple[str, str]]) -> None:
+    """Record what the statement created; a renamed table or column keeps its rows, so it stays old (unless
+    it was new already)."""
+    renamed = dict(renamed_tables(ctx))
+    renamed_cols = {(table, new): old for table, old, new in renamed_columns(ctx)}
+    for change in ctx.changes:
         if isinstance(change, AddTable):
-            new_tables.add(change.table.name)
+            name = change.table.name
+            sources = [old for old, new in renamed.items() if new == name]
+            if not sources or sources[0] in new_tables:
+                new_tables.add(name)
         elif isinstance(change, ModifyTable):
             for inner in change.changes:
                 if isinstance(inner, AddColumn):
-                    new_columns.add((change.new.name, inner.column.name))
+                    key = (change.new.name, inner.column.name)
+                    old = renamed_cols.get(key)
+                    if old is None or (change.new.name, old) in new_columns:
+                        new_columns.add(key)
 
 
-def _group_rebuilds(steps: list[_Step]) -> list[_Step]:
+def _group_rebuilds(steps: list[_Step], dev: DevDatabase) -> list[_Step]:
     """Fold each table rebuild (``CREATE TABLE tmp``, ..., ``DROP TABLE t``, ``ALTER TABLE tmp RENAME TO t``,
     then the ``CREATE INDEX ... ON t`` that follow) into one step, from the CREATE's state to the last
     one's."""
@@ -260,6 +348,11 @@ def _group_rebuilds(steps: list[_Step]) -> list[_Step]:
             continue
         first, last = steps[i], steps[end]
         nolints = [s.nolint for s in steps[i : end + 1] if s.nolint is not None]
+        rebuilt = _renamed(steps[_rename_index(steps, i, end)].expr)
+        # Only the rebuilt table's changes: the CREATE may share its "before" with other new tables.
+        changes = [
+            c for c in dev.diff(first.before, last.after) if _change_table(c) == (rebuilt or ("", ""))[1]
+        ]
         out.append(
             _Step(
                 stmt=first.stmt,
@@ -268,10 +361,26 @@ def _group_rebuilds(steps: list[_Step]) -> list[_Step]:
                 after=last.after,
                 in_transaction=first.in_transaction,
                 nolint=frozenset().union(*nolints) if nolints else None,
+                changes=changes,
             )
         )
         i = end + 1
     return out
+
+
+def _rename_index(steps: list[_Step], start: int, end: int) -> int:
+    for j in range(start, end + 1):
+        if _renamed(steps[j].expr) is not None:
+            return j
+    return end
+
+
+def _change_table(change: Change) -> str | None:
+    if isinstance(change, (AddTable, DropTable)):
+        return change.table.name
+    if isinstance(change, ModifyTable):
+        return change.new.name
+    return None
 
 
 def _rebuild_end(steps: list[_Step], start: int) -> int | None:

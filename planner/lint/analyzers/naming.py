@@ -69,10 +69,13 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
         target = expr.find(exp.Table)
         if target is not None:
             yield from match("schema", target.db or target.name, None)
+    renamed = {new for _, new in renamed_tables(ctx)}
     for change in ctx.changes:
         if isinstance(change, AddTable):
             t = change.table
             yield from match("table", t.name, t.name)
+            if t.name in renamed:
+                continue  # a renamed table: only its new name is new
             for column in t.columns:
                 yield from match("column", column.name, t.name)
             for index in t.indexes:
