@@ -95,6 +95,9 @@ class EnvSettings:
         self.dir: str | None = None
         self.diff_format: str | None = None
         self.sources = SourceContext()
+        self.url: str | None = None
+        self.lint: Any | None = None
+        """The env's ``lint`` block (graticule.hcl ``Lint``), None without an env."""
         if env is None:
             return
         path = config_path(config)
@@ -110,6 +113,8 @@ class EnvSettings:
         self.src = list(selected.src)
         self.dir = selected.migration_dir
         self.diff_format = selected.diff_format
+        self.url = selected.url
+        self.lint = selected.lint
         self.sources = SourceContext(
             programs={
                 p.name: ExternalProgram(name=p.name, argv=list(p.program), working_dir=p.working_dir)
