@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (registers the commands; one per line)
     diff,
     hash,
     inspect,
+    lint,
     new,
     validate,
 )

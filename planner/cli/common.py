@@ -98,6 +98,7 @@ class EnvSettings:
         self.url: str | None = None
         self.lint: Any | None = None
         """The env's ``lint`` block (graticule.hcl ``Lint``), None without an env."""
+        self.lint_format: str | None = None
         if env is None:
             return
         path = config_path(config)
@@ -115,6 +116,7 @@ class EnvSettings:
         self.diff_format = selected.diff_format
         self.url = selected.url
         self.lint = selected.lint
+        self.lint_format = selected.lint.format or selected.format.migrate.get("lint")
         self.sources = SourceContext(
             programs={
                 p.name: ExternalProgram(name=p.name, argv=list(p.program), working_dir=p.working_dir)

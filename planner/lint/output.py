@@ -89,10 +89,10 @@ def _diagnostic_lines(diag: PositionedDiagnostic) -> list[str]:
 
 
 def django_note(diag: PositionedDiagnostic) -> str | None:
-    """``models.py:12: <hint>`` (or the part that is known)."""
-    if diag.model_pos and diag.hint:
-        return f"{diag.model_pos}: {diag.hint}"
-    return diag.model_pos or diag.hint
+    """``models.py:12: <hint>`` for a diagnostic whose table maps to a model (None otherwise)."""
+    if not diag.model_pos:
+        return None
+    return f"{diag.model_pos}: {diag.hint}" if diag.hint else diag.model_pos
 
 
 def _versions_summary(report: LintReport) -> str:

@@ -16,8 +16,8 @@ from ..diagnostics import Diagnostic
 from .base import Family, is_new_column, is_new_table, q, table_changes
 
 DROP_COLUMN_HINT = (
-    "remove the field in two deploys: first stop using it (keep the column, e.g. "
-    "SeparateDatabaseAndState), then drop it once no running code reads it"
+    "remove the field in two deploys: first stop using it (SeparateDatabaseAndState keeps the column), "
+    "then drop the column"
 )
 DROP_TABLE_HINT = "delete the model only after no deployed code queries it (two deploys)"
 
