@@ -16,6 +16,10 @@ from .changes import Change
 from .desired import SourceContext, load_desired
 from .devdb import DevDatabase, open_dev
 from .errors import PlanVerificationError
+from .lint.policy import LintPolicy
+from .lint.report import LintReport
+from .lint.runner import lint_files
+from .lint.workflow import parse_positions
 from .migrate.directory import MigrationDir
 from .migrate.writer import render_plan
 from .plan import Statement
@@ -38,6 +42,8 @@ class DiffOptions:
     check: bool = False
     """Plan only: report whether a file would be written, write nothing (``migrate diff --check``)."""
     progress: ProgressCallback | None = None
+    lint: LintPolicy | None = None
+    """Lint the written file with this policy (None: no lint)."""
 
 
 @dataclass
@@ -46,6 +52,8 @@ class DiffResult:
     content: str = ""
     path: Path | None = None
     """The file written; None when nothing changed or under ``--check``."""
+    lint: LintReport | None = None
+    """The lint of the written file, when ``DiffOptions.lint`` asked for it."""
 
     @property
     def synced(self) -> bool:
@@ -68,12 +76,20 @@ def migrate_diff(opts: DiffOptions) -> DiffResult:
             return DiffResult(statements=[])
         statements = dev.driver.plan(changes)
         verify_plan(dev, statements, desired)
-    content = render_plan(statements, name=opts.name, template=opts.format)
-    if opts.check:
-        return DiffResult(statements=statements, content=content)
-    path = mdir.write_migration(content, name=opts.name)
-    mdir.write_sum()
-    return DiffResult(statements=statements, content=content, path=path)
+        content = render_plan(statements, name=opts.name, template=opts.format)
+        if opts.check:
+            return DiffResult(statements=statements, content=content)
+        base = [(f.name, f.text) for f in mdir.files()]
+        path = mdir.write_migration(content, name=opts.name)
+        mdir.write_sum()
+        report = None
+        if opts.lint is not None:
+            # The same dev database, emptied: the directory is replayed, then the new file statement by
+            # statement, as `migrate lint --latest 1` would.
+            dev.reset()
+            positions = parse_positions("\n".join(source.sql for source in sources))
+            report = lint_files(dev, base, [(path.name, content)], opts.lint, positions)
+    return DiffResult(statements=statements, content=content, path=path, lint=report)
 
 
 def replay(dev: DevDatabase, mdir: MigrationDir, progress: ProgressCallback | None = None) -> None:

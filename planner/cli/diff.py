@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import GraticuleError
+from ..lint.output import text_report
+from ..lint.policy import LintPolicy
 from ..workflow import SYNCED_MESSAGE, DiffOptions, migrate_diff
 from .common import (
     DEFAULT_DIR,
@@ -29,6 +31,9 @@ from .groups import migrate
 @dir_option
 @click.option("--format", "fmt", help="Go template for the file, e.g. '{{ sql . \"  \" }}'.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the models drifted from the directory.")
+@click.option(
+    "--lint/--no-lint", "lint", default=True, show_default=True, help="Lint the written file (stderr)."
+)
 @user_errors
 def diff_cmd(
     name: str,
@@ -40,6 +45,7 @@ def diff_cmd(
     dir_url: str | None,
     fmt: str | None,
     check: bool,
+    lint: bool,
 ) -> None:
     """Plan the next migration file from the desired state and write it with atlas.sum."""
     settings = EnvSettings(config, env, variables)
@@ -57,6 +63,7 @@ def diff_cmd(
                 format=fmt or settings.diff_format,
                 check=check,
                 progress=progress,
+                lint=LintPolicy.from_config(settings.lint) if lint else None,
             )
         )
     if result.synced:
@@ -70,3 +77,6 @@ def diff_cmd(
         )
     assert result.path is not None
     click.echo(f"Wrote {result.path} ({len(result.statements)} statements)", err=True)
+    if result.lint is not None and (result.lint.diagnostics or result.lint.has_errors):
+        # Advice, not a verdict: the file is written; `migrate lint` in CI decides.
+        click.echo(text_report(result.lint), err=True, nl=False)
