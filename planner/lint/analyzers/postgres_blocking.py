@@ -252,10 +252,15 @@ def proves_not_null(check: Check, column: str) -> bool:
     for term in terms:
         while isinstance(term, exp.Paren):
             term = term.this
-        if isinstance(term, exp.Not) and isinstance(term.this, exp.Is):
-            subject, value = term.this.this, term.this.expression
-            if isinstance(subject, exp.Column) and subject.name == column and isinstance(value, exp.Null):
-                return True
+        # sqlglot spells IS NOT NULL as Is(negate=True); older releases as Not(Is(...)).
+        negated = isinstance(term, exp.Not)
+        if negated:
+            term = term.this.unnest()
+        if not isinstance(term, exp.Is) or negated == bool(term.args.get("negate")):
+            continue
+        subject, value = term.this, term.expression
+        if isinstance(subject, exp.Column) and subject.name == column and isinstance(value, exp.Null):
+            return True
     return False
 
 
