@@ -6,6 +6,7 @@ One module per command (or family of commands); importing this package registers
 from __future__ import annotations
 
 from . import (  # noqa: F401  (registers the commands; one per line)
+    apply,
     diff,
     hash,
     inspect,

@@ -89,7 +89,9 @@ def config_path(url: str) -> Path:
 class EnvSettings:
     """The values a command uses: env attributes from atlas.hcl, overridden by explicit flags."""
 
-    def __init__(self, config: str, env: str | None, variables: tuple[str, ...]) -> None:
+    def __init__(
+        self, config: str, env: str | None, variables: tuple[str, ...], *, multi_target: bool = False
+    ) -> None:
         self.dev: str | None = None
         self.src: list[str] = []
         self.dir: str | None = None
@@ -99,13 +101,20 @@ class EnvSettings:
         self.lint: Any | None = None
         """The env's ``lint`` block (graticule.hcl ``Lint``), None without an env."""
         self.lint_format: str | None = None
+        self.migration: Any | None = None
+        """The env's ``migration`` block (graticule.hcl ``Migration``: baseline, exec_order, ...)."""
+        self.format_migrate: dict[str, str] = {}
+        """The env's ``format { migrate { apply, status, ... } }`` templates."""
+        self.envs: list[Any] = []
+        """Every env block selected (several for a multi-target env; ``multi_target`` commands run each)."""
         if env is None:
             return
         path = config_path(config)
         if not path.is_file():
             raise GraticuleError(f"config file {path} not found (pass -c file://<path>)")
         loaded = load_config(str(path), env=env, variables=parse_var_flags(variables))
-        if len(loaded.envs) > 1:
+        self.envs = list(loaded.envs)
+        if len(loaded.envs) > 1 and not multi_target:
             # A multi-target env (several blocks, or for_each) runs per target in `migrate apply`; one
             # directory cannot be planned for several targets at once.
             raise GraticuleError(f'multiple envs found for "{env}"')
@@ -117,6 +126,8 @@ class EnvSettings:
         self.url = selected.url
         self.lint = selected.lint
         self.lint_format = selected.lint.format or selected.format.migrate.get("lint")
+        self.migration = selected.migration
+        self.format_migrate = dict(selected.format.migrate)
         self.sources = SourceContext(
             programs={
                 p.name: ExternalProgram(name=p.name, argv=list(p.program), working_dir=p.working_dir)

@@ -1,0 +1,154 @@
+"""Applying to MySQL/MariaDB: ``GET_LOCK``, DDL that commits implicitly, the revisions table in the database.
+
+- Where the table lives: ``--revisions-schema`` (a database, created when missing), else the URL's database.
+- Lock: ``GET_LOCK('atlas_migrate_execute', <timeout>)``, Atlas's name. Named locks are server-wide, so
+  appliers on different databases of one server also take turns (as Atlas's do); the server releases the
+  lock when the session ends (kill -9 included).
+- Transactions: every DDL statement commits the open transaction before it runs, so a transaction cannot
+  undo DDL. The executor therefore asks :meth:`MySQLTarget.in_transaction` (the server's status flag) after
+  a failure: when the transaction already ended, the statements before the failing one are committed and the
+  revisions row records them (applied/total, error, statement, partial hashes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pymysql
+from pymysql.constants import SERVER_STATUS
+
+from ...drivers import get_driver
+from ...drivers.mysql.devdb import message
+from ...drivers.mysql.server import Server
+from ...errors import GraticuleError
+from ...urls import DatabaseURL
+from ..revisions import COLUMNS, DEFAULT_SCHEMA, TABLE
+from . import LOCK_NAME, LockedError, StatementError, Target
+
+
+def revisions_ddl(table: str, maria: bool) -> str:
+    # Atlas's ent schema for MySQL; on MariaDB ent leaves the TIMESTAMP column nullable (MariaDB would
+    # otherwise give it DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP).
+    executed_at = "timestamp NULL" if maria else "timestamp NOT NULL"
+    return (
+        f"CREATE TABLE {table} (`version` varchar(255) NOT NULL, `description` varchar(255) NOT NULL, "
+        "`type` bigint unsigned NOT NULL DEFAULT 2, `applied` bigint NOT NULL DEFAULT 0, "
+        f"`total` bigint NOT NULL DEFAULT 0, `executed_at` {executed_at}, `execution_time` bigint NOT NULL, "
+        "`error` longtext NULL, `error_stmt` longtext NULL, `hash` varchar(255) NOT NULL, "
+        "`partial_hashes` json NULL, `operator_version` varchar(255) NOT NULL, PRIMARY KEY (`version`)) "
+        "CHARSET utf8mb4 COLLATE utf8mb4_bin"
+    )
+
+
+_OBJECTS = """
+SELECT kind, name FROM (
+  SELECT CASE TABLE_TYPE WHEN 'VIEW' THEN 'view' WHEN 'SEQUENCE' THEN 'sequence' ELSE 'table' END AS kind,
+         TABLE_NAME AS name, CASE TABLE_TYPE WHEN 'VIEW' THEN 1 WHEN 'SEQUENCE' THEN 2 ELSE 0 END AS ord
+  FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s
+  UNION ALL
+  SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, 3 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s
+  UNION ALL
+  SELECT 'event', EVENT_NAME, 4 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s
+) AS objects ORDER BY ord, name
+"""
+
+
+class MySQLTarget(Target):
+    dialect = "mysql"
+    driver_name = "mysql"
+    transactional_ddl = False
+
+    def __init__(self, url: DatabaseURL, conn: Any, revisions_schema: str, database: str) -> None:
+        super().__init__(url, conn, revisions_schema, database)
+        self.server = Server.from_version(self.query("SELECT VERSION()")[0][0])
+        if url.dialect == "mariadb":
+            self.driver_name = "mariadb"
+
+    def quote(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
+
+    def execute(self, sql: str) -> None:
+        try:
+            with self.conn.cursor() as cur:
+                cur.execute(sql)
+                while cur.nextset():  # CALL and multi-result statements: drain every result
+                    pass
+        except pymysql.MySQLError as e:
+            raise StatementError(message(e)) from e
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        try:
+            with self.conn.cursor() as cur:
+                cur.execute(sql, tuple(params) if params else None)
+                return list(cur.fetchall())
+        except pymysql.MySQLError as e:
+            raise GraticuleError(f"{self.url.redacted}: {message(e)}") from e
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.query(sql, params)
+
+    def in_transaction(self) -> bool:
+        # The status flags come with every result; a cheap query refreshes them after an error packet.
+        self.query("SELECT 1")
+        return bool(self.conn.server_status & SERVER_STATUS.SERVER_STATUS_IN_TRANS)
+
+    def rollback(self) -> None:
+        self.run("ROLLBACK")
+
+    # ---- lock ----------------------------------------------------------------------------------------
+
+    def lock(self, timeout: float) -> None:
+        got = self.query("SELECT GET_LOCK(%s, %s)", (LOCK_NAME, max(int(timeout), 0)))[0][0]
+        if got is None:
+            raise GraticuleError(f'{self.url.redacted}: GET_LOCK("{LOCK_NAME}") failed (internal error)')
+        if not got:
+            raise LockedError()
+
+    def unlock(self) -> None:
+        if self.conn.open:
+            self.query("SELECT RELEASE_LOCK(%s)", (LOCK_NAME,))
+
+    # ---- revisions table -----------------------------------------------------------------------------
+
+    def revisions_table_exists(self, schema: str | None = None) -> bool:
+        rows = self.query(
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
+            (schema or self.revisions_schema, TABLE),
+        )
+        return bool(rows)
+
+    def create_revisions_table(self) -> None:
+        assert self.revisions_schema is not None
+        if self.revisions_schema != self.url_schema:
+            self.run(f"CREATE DATABASE IF NOT EXISTS {self.quote(self.revisions_schema)}")
+        self.run(revisions_ddl(self.table, self.server.maria))
+
+    def first_object(self) -> str | None:
+        schema = self.url_schema
+        for kind, name in self.query(_OBJECTS, (schema, schema, schema)):
+            if kind == "table" and name == TABLE and self.revisions_schema == schema:
+                continue
+            return f'found {kind} "{name}" in schema "{schema}"'
+        return None
+
+    def legacy_revisions_table(self) -> bool:
+        return not self.revisions_table_exists(self.url_schema) and self.revisions_table_exists(
+            DEFAULT_SCHEMA
+        )
+
+    def encode_time(self, value: datetime) -> Any:
+        # Atlas's Go driver sends UTC; TIMESTAMP keeps whole seconds (a fraction would be rounded).
+        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+    def upsert_sql(self) -> str:
+        cols = ", ".join(self.quote(c) for c in COLUMNS)
+        marks = ", ".join("%s" for _ in COLUMNS)
+        updates = ", ".join(f"{self.quote(c)} = VALUES({self.quote(c)})" for c in self._update_columns())
+        return f"INSERT INTO {self.table} ({cols}) VALUES ({marks}) ON DUPLICATE KEY UPDATE {updates}"
+
+
+def open_target(url: DatabaseURL, revisions_schema: str | None, *, create: bool) -> MySQLTarget:
+    connection = get_driver(url.dialect).connect(url, readonly=False)
+    return MySQLTarget(url, connection.conn, revisions_schema or connection.schema, connection.schema)

@@ -1,0 +1,190 @@
+"""Applying to SQLite: the revisions table in the database file itself, an OS file lock as the apply lock.
+
+- Lock: ``flock`` on ``<tmp>/graticule_migrate_execute_<hash of the database path>.lock``. The kernel drops
+  it when the process ends however it ends (kill -9 included), so a crashed applier never blocks the next
+  one. (Atlas's SQLite lock is a file holding an expiry time; the two tools do not see each other's SQLite
+  locks.)
+- Transactions: DDL is transactional. ``PRAGMA foreign_keys`` cannot change inside a transaction, so, as
+  Atlas does, foreign keys are switched off around a transaction (table rebuilds need that) and
+  ``PRAGMA foreign_key_check`` must report no new violation before the commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ...drivers import get_driver
+from ...errors import GraticuleError
+from ...urls import DatabaseURL
+from ..revisions import TABLE
+from . import LockedError, StatementError, Target, format_time_text
+
+REVISIONS_DDL = (
+    "CREATE TABLE `atlas_schema_revisions` (`version` text NOT NULL, `description` text NOT NULL, "
+    "`type` integer NOT NULL DEFAULT 2, `applied` integer NOT NULL DEFAULT 0, `total` integer NOT NULL "
+    "DEFAULT 0, `executed_at` datetime NOT NULL, `execution_time` integer NOT NULL, `error` text NULL, "
+    "`error_stmt` text NULL, `hash` text NOT NULL, `partial_hashes` json NULL, `operator_version` text "
+    "NOT NULL, PRIMARY KEY (`version`))"
+)
+
+
+class SQLiteTarget(Target):
+    dialect = "sqlite"
+    driver_name = "sqlite3"
+    placeholder = "?"
+
+    def __init__(self, url: DatabaseURL, conn: sqlite3.Connection, path: Path) -> None:
+        super().__init__(url, conn, None, "main")
+        self.path = path
+        self._lock_fd: int | None = None
+        self._fk_was_on = False
+        self._fk_before: list[tuple] = []
+
+    def quote(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
+
+    def execute(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.Error as e:
+            raise StatementError(str(e)) from e
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        try:
+            return self.conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as e:
+            raise GraticuleError(f"{self.url.redacted}: {e}") from e
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.query(sql, params)
+
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def begin(self) -> None:
+        self._fk_was_on = bool(self.query("PRAGMA foreign_keys")[0][0])
+        if self._fk_was_on:
+            self.run("PRAGMA foreign_keys = off")
+            self._fk_before = self._violations()
+        self.run("BEGIN")
+
+    def commit(self) -> None:
+        try:
+            if self._fk_was_on and self.conn.in_transaction:
+                new = [v for v in self._violations() if v not in self._fk_before]
+                if new:
+                    table, rowid, parent, _ = new[0]
+                    self.run("ROLLBACK")
+                    raise GraticuleError(
+                        f"foreign key violation after the transaction: row {rowid} of table {table!r} "
+                        f"references a missing row of {parent!r} (the transaction was rolled back)"
+                    )
+            if self.conn.in_transaction:
+                self.run("COMMIT")
+        finally:
+            self._restore_fk()
+
+    def rollback(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.run("ROLLBACK")
+        finally:
+            self._restore_fk()
+
+    def _restore_fk(self) -> None:
+        if self._fk_was_on:
+            self._fk_was_on = False
+            self.run("PRAGMA foreign_keys = on")
+
+    def _violations(self) -> list[tuple]:
+        return [tuple(row) for row in self.query("PRAGMA foreign_key_check")]
+
+    # ---- lock ----------------------------------------------------------------------------------------
+
+    def lock(self, timeout: float) -> None:
+        digest = hashlib.sha256(str(self.path.resolve()).encode("utf-8")).hexdigest()[:16]
+        lock_path = os.path.join(tempfile.gettempdir(), f"graticule_migrate_execute_{digest}.lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        deadline = time.monotonic() + max(timeout, 0)
+        delay = 0.025
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._lock_fd = fd
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LockedError() from None
+                time.sleep(min(delay, max(deadline - time.monotonic(), 0.001)))
+                delay = min(delay * 2, 0.5)
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            # Closing the descriptor releases the lock; the file stays (removing a locked file races).
+            with contextlib.suppress(OSError):
+                os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # ---- revisions table -----------------------------------------------------------------------------
+
+    def revisions_table_exists(self, schema: str | None = None) -> bool:
+        rows = self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,))
+        return bool(rows)
+
+    def create_revisions_table(self) -> None:
+        self.run(REVISIONS_DDL)
+
+    def first_object(self) -> str | None:
+        rows = self.query(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger', 'index') "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ? "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'trigger' THEN 2 ELSE 3 END, "
+            "name",
+            (TABLE,),
+        )
+        if not rows:
+            return None
+        kind, name = rows[0]
+        return f'found {kind} "{name}" in schema "main"'
+
+    def encode_time(self, value: Any) -> Any:
+        return format_time_text(value)
+
+    def upsert_sql(self) -> str:
+        from ..revisions import COLUMNS
+
+        cols = ", ".join(self.quote(c) for c in COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        updates = ", ".join(f"{self.quote(c)} = excluded.{self.quote(c)}" for c in self._update_columns())
+        return (
+            f"INSERT INTO {self.table} ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT ({self.quote('version')}) DO UPDATE SET {updates}"
+        )
+
+
+def open_target(url: DatabaseURL, revisions_schema: str | None, *, create: bool) -> SQLiteTarget:
+    if revisions_schema not in (None, "", "main"):
+        # Atlas's wording: SQLite keeps everything in the one connected file.
+        raise GraticuleError(
+            f'cannot store revisions-table in a separate schema ("{revisions_schema}") with SQLite driver'
+        )
+    if url.query.get("mode") == "memory":
+        raise GraticuleError(f"{url.redacted}: an in-memory database disappears after the run; name a file")
+    path = Path(url.path)
+    if create and not path.exists():
+        # Atlas's `migrate apply --url sqlite://new.db` creates the file; the parent folder must exist.
+        if not path.parent.is_dir():
+            raise GraticuleError(f"{url.redacted}: directory {str(path.parent)!r} does not exist")
+        sqlite3.connect(path).close()
+    target = get_driver("sqlite").connect(url, readonly=False)
+    return SQLiteTarget(url, target.conn, path)

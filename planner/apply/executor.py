@@ -1,0 +1,354 @@
+"""``migrate apply``: run the pending migration files on a database, recording each in the revisions table.
+
+Order of work, every step before the first statement runs so that a refusal never leaves anything behind:
+
+1. The directory must match ``atlas.sum`` (checksum error otherwise).
+2. Connect and take the apply lock (``--lock-timeout``; see :mod:`.dialects`). A second applier waits, then
+   fails with ``acquiring database lock``.
+3. Create the revisions table if missing (not on ``--dry-run``), read the revisions.
+4. Compute the pending files (:mod:`.pending`: clean-database rule, ``--baseline``, ``--exec-order``), keep
+   the first ``N`` (the amount argument) and stop at ``--to-version``.
+5. Split every pending file into statements (sqlglot-based splitter, ``atlas:delimiter``), read its
+   ``atlas:txmode``, and check that a partially applied file's already-run statements are unchanged
+   (``partial_hashes``); any problem refuses the whole run.
+
+Then each file runs statement by statement, its revision row written before the first statement (a start
+marker), after every statement (``applied``, ``partial_hashes``) and at the end (complete: partial hashes
+cleared). Transactions (``--tx-mode``, overridden per file by ``-- atlas:txmode``):
+
+- ``file`` (default): one transaction per file, the revision writes inside it, so a file and its row commit
+  together or not at all.
+- ``all``: one transaction for the whole run; any failure rolls every file of the run back.
+- ``none``: every statement commits on its own; the row tracks exactly how far the file got.
+
+When a statement fails: inside a transaction that is still open, the transaction is rolled back and the
+database is as before (if the file was already partially applied, its row gets the new error). Without a
+transaction, or when the database ended it implicitly (MySQL/MariaDB commit before every DDL statement), the
+statements before the failing one stay applied and the row records ``applied``/``total``, ``error``,
+``error_stmt`` and ``partial_hashes``; ``migrate status`` shows it, and the next apply resumes at the failed
+statement once the file is fixed and re-hashed, refusing if an already-applied statement was edited.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import GraticuleError
+from ..migrate.directives import parse_directives
+from ..migrate.directory import MigrationDir, MigrationFile
+from ..migrate.split import split_statements
+from ..urls import parse_url
+from .dialects import LockedError, StatementError, Target, open_target
+from .pending import pending_files
+from .report import AppliedFile, ApplyReport, Env, StmtError
+from .revisions import (
+    TYPE_BASELINE,
+    TYPE_EXECUTE,
+    Revision,
+    first_changed_statement,
+    operator_version,
+    statement_hashes,
+)
+
+TX_MODES = ("file", "all", "none")
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+@dataclass
+class ApplyOptions:
+    url: str
+    dir_url: str = "file://migrations"
+    amount: int = 0
+    """Apply at most this many files (0: all)."""
+    to_version: str | None = None
+    dry_run: bool = False
+    baseline: str | None = None
+    allow_dirty: bool = False
+    tx_mode: str = "file"
+    exec_order: str = "linear"
+    revisions_schema: str | None = None
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    base_dir: Path | None = None
+
+
+class ApplyEvents(Protocol):
+    """What the executor reports while it works (the CLI streams the log and drives a progress bar)."""
+
+    def warning(self, text: str) -> None: ...
+
+    def intro(self, report: ApplyReport) -> None: ...
+
+    def file_started(self, applied: AppliedFile) -> None: ...
+
+    def statement(self, text: str) -> None: ...
+
+    def file_done(self, applied: AppliedFile) -> None: ...
+
+    def done(self, report: ApplyReport) -> None: ...
+
+
+class NoEvents:
+    def warning(self, text: str) -> None: ...
+
+    def intro(self, report: ApplyReport) -> None: ...
+
+    def file_started(self, applied: AppliedFile) -> None: ...
+
+    def statement(self, text: str) -> None: ...
+
+    def file_done(self, applied: AppliedFile) -> None: ...
+
+    def done(self, report: ApplyReport) -> None: ...
+
+
+@dataclass
+class PreparedFile:
+    file: MigrationFile
+    statements: list[str]
+    hashes: list[str]
+    txmode: str
+    hash: str
+    revision: Revision | None = None
+    """The file's existing row (a partially applied file being resumed)."""
+
+
+@dataclass
+class _Run:
+    target: Target
+    options: ApplyOptions
+    report: ApplyReport
+    events: ApplyEvents
+    operator: str = field(default_factory=operator_version)
+
+
+def migrate_apply(options: ApplyOptions, events: ApplyEvents | None = None) -> ApplyReport:
+    """Apply pending files; returns the report. A failed run returns with ``report.error`` set (the log
+    is complete); refusals before anything ran raise GraticuleError."""
+    events = events or NoEvents()
+    if options.tx_mode not in TX_MODES:
+        raise GraticuleError(f'unknown tx-mode "{options.tx_mode}" (expected file, all or none)')
+    if options.amount < 0:
+        raise GraticuleError(f"cannot apply '{options.amount}' migration files")
+    directory = MigrationDir.open(options.dir_url, base=options.base_dir)
+    directory.validate()
+    url = parse_url(options.url)
+    target = open_target(url, options.revisions_schema or None, create=not options.dry_run)
+    try:
+        report = ApplyReport(
+            Env(target.driver_name, url, target.url_schema, options.dir_url), dry_run=options.dry_run
+        )
+        target.lock(options.lock_timeout)
+        try:
+            return _apply(_Run(target, options, report, events), directory)
+        finally:
+            target.unlock()
+    finally:
+        target.close()
+
+
+def prepare_revisions_table(target: Target, revisions_schema_flag: str | None, *, create: bool) -> bool:
+    """Atlas's revisions-table checks; creates the table when ``create``. Returns whether it exists."""
+    if not revisions_schema_flag and target.legacy_revisions_table():
+        raise GraticuleError(
+            "ambiguous revision table: the connected schema has no revisions table but the schema "
+            "'atlas_schema_revisions' has one; pass --revisions-schema atlas_schema_revisions to keep using "
+            "it, or --revisions-schema <connected schema> to start a new one there (or drop the unused "
+            "'atlas_schema_revisions' schema)"
+        )
+    if target.revisions_table_exists():
+        return True
+    if create:
+        target.create_revisions_table()
+        return True
+    return False
+
+
+def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
+    target, options, report = run.target, run.options, run.report
+    exists = prepare_revisions_table(target, options.revisions_schema, create=not options.dry_run)
+    revisions = target.read_revisions() if exists else []
+    files = directory.files()
+    dirty = target.first_object() if not revisions and not options.allow_dirty else None
+    plan = pending_files(
+        files,
+        revisions,
+        exec_order=options.exec_order,
+        baseline=options.baseline or None,
+        dirty_reason=dirty,
+        allow_dirty=options.allow_dirty,
+    )
+    if plan.baseline is not None:
+        row = Revision(
+            version=plan.baseline.version,
+            description=plan.baseline.description,
+            type=TYPE_BASELINE,
+            operator_version=run.operator,
+        )
+        if not options.dry_run:
+            target.write_revision(row)
+        revisions = [*revisions, row]
+    pending = _select(plan.files, options, revisions)
+    report.current = revisions[-1].version if revisions else ""
+    if not pending:
+        report.end = datetime.now(UTC)
+        run.events.intro(report)
+        return report
+    prepared = _prepare(run, directory, pending, {r.version: r for r in revisions})
+    if options.tx_mode == "all" and not target.transactional_ddl and not options.dry_run:
+        run.events.warning(
+            f"{target.driver_name} commits every DDL statement implicitly: --tx-mode all cannot roll back "
+            "DDL that already ran if a later statement fails (the revisions table records how far it got)"
+        )
+    report.pending = pending
+    report.target = pending[-1].version
+    run.events.intro(report)
+    _execute(run, prepared)
+    report.end = datetime.now(UTC)
+    run.events.done(report)
+    return report
+
+
+def _select(
+    files: list[MigrationFile], options: ApplyOptions, revisions: list[Revision]
+) -> list[MigrationFile]:
+    if options.to_version:
+        index = next((i for i in range(len(files) - 1, -1, -1) if files[i].version == options.to_version), -1)
+        if index == -1:
+            if any(r.version == options.to_version for r in revisions):
+                return []  # already applied: nothing to do up to it
+            raise GraticuleError(f'migration with version "{options.to_version}" not found')
+        files = files[: index + 1]
+    if options.amount:
+        files = files[: options.amount]
+    return files
+
+
+def _prepare(
+    run: _Run, directory: MigrationDir, pending: list[MigrationFile], rows: dict[str, Revision]
+) -> list[PreparedFile]:
+    """Everything that can refuse the run, checked before any statement executes."""
+    hashes = {entry.name: entry.hash for entry in directory.checksum().entries}
+    prepared = []
+    for f in pending:
+        directives = parse_directives(f.text, f.name)
+        txmode = directives.txmode or run.options.tx_mode
+        if run.options.tx_mode == "all" and directives.txmode and directives.txmode != "all":
+            raise GraticuleError(
+                f'cannot set txmode directive to "{directives.txmode}" in "{f.name}" when txmode "all" is '
+                "set globally"
+            )
+        statements = [s.text for s in split_statements(f.text, run.target.dialect, f.name)]
+        item = PreparedFile(f, statements, statement_hashes(statements), txmode, hashes.get(f.name, ""))
+        row = rows.get(f.version)
+        if row is not None and row.partially_applied:
+            changed = first_changed_statement(row, item.hashes)
+            if changed is not None:
+                raise GraticuleError(
+                    f'history changed: statement {changed} from file "{f.name}" changed (it was applied by '
+                    f"an earlier run that stopped at statement {row.applied + 1} of {row.total}); "
+                    "restore the applied statements and only fix the failed one"
+                )
+            item.revision = row
+        prepared.append(item)
+    return prepared
+
+
+class _FileFailed(Exception):
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _execute(run: _Run, prepared: list[PreparedFile]) -> None:
+    target, options = run.target, run.options
+    dry = options.dry_run
+    run_tx = options.tx_mode == "all" and not dry
+    if run_tx:
+        target.begin()
+    try:
+        for item in prepared:
+            file_tx = item.txmode == "file" and not run_tx and not dry
+            if file_tx:
+                target.begin()
+            try:
+                _run_file(run, item, in_tx=file_tx or run_tx)
+            except _FileFailed as failed:
+                run.report.error = failed.error
+                return
+            if file_tx:
+                target.commit()
+        if run_tx:
+            target.commit()
+    except BaseException:
+        # Interrupted (Ctrl-C) or a bookkeeping error: never leave a transaction open behind us.
+        if target.in_transaction():
+            target.rollback()
+        raise
+
+
+def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool) -> None:
+    target, report, dry = run.target, run.report, run.options.dry_run
+    before = item.revision.copy() if item.revision else None
+    rev = item.revision.copy() if item.revision else Revision(item.file.version, item.file.description)
+    rev.type = rev.type | TYPE_EXECUTE if item.revision else TYPE_EXECUTE
+    rev.total = len(item.statements)
+    rev.hash = item.hash
+    rev.operator_version = run.operator
+    applied = AppliedFile(item.file, datetime.now(UTC), skipped=rev.applied)
+    report.applied.append(applied)
+    run.events.file_started(applied)
+    clock = time.monotonic()
+    if not dry:
+        target.write_revision(rev)
+    for text in item.statements[rev.applied :]:
+        run.events.statement(text)
+        applied.applied.append(text)
+        if dry:
+            continue
+        try:
+            target.execute(text)
+        except StatementError as e:
+            rev.error, rev.error_stmt = e.message, text
+            rev.execution_time = int((time.monotonic() - clock) * 1e9)
+            applied.error = StmtError(text, e.message)
+            applied.end = datetime.now(UTC)
+            _record_failure(target, rev, before, in_tx)
+            run.events.file_done(applied)
+            raise _FileFailed(
+                f'executing statement "{text}" from version "{rev.version}": {e.message}'
+            ) from e
+        rev.partial_hashes = [*(rev.partial_hashes or [])[: rev.applied], "h1:" + item.hashes[rev.applied]]
+        rev.applied += 1
+        rev.error = rev.error_stmt = ""
+        target.write_revision(rev)
+    rev.partial_hashes = None
+    rev.execution_time = int((time.monotonic() - clock) * 1e9)
+    if not dry:
+        target.write_revision(rev)
+    applied.end = datetime.now(UTC)
+    run.events.file_done(applied)
+
+
+def _record_failure(target: Target, rev: Revision, before: Revision | None, in_tx: bool) -> None:
+    """Leave the revisions table telling the truth about the database after a failed statement."""
+    if in_tx and target.in_transaction():
+        # Everything since BEGIN is undone, this file's row writes included.
+        target.rollback()
+        if before is not None:
+            # A file resumed from an earlier partial run: its row is back to that run's state; keep the
+            # newest error so `migrate status` explains this attempt.
+            before.error, before.error_stmt = rev.error, rev.error_stmt
+            target.write_revision(before)
+        return
+    # No transaction, or the database ended it (implicit commit before DDL): the statements before the
+    # failing one are applied for good, and every row write since then was committed with them.
+    target.write_revision(rev)
+
+
+ProgressCallback = Callable[[int, int, str], None]
+__all__ = ["ApplyEvents", "ApplyOptions", "LockedError", "migrate_apply"]
