@@ -44,3 +44,9 @@ class StatementContext:
     data: DataProbe | None = None
     """Read-only access to a real database (``--url``): counts the rows a data-dependent change would
     trip on. None when linting on the dev database alone."""
+    table_renames: list[tuple[str, str]] = field(default_factory=list)
+    """``(old, new)`` tables the statement renames; their drop-plus-add is not in ``changes``."""
+    column_renames: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(table, old, new)`` columns the statement renames; likewise left out of ``changes``."""
+    new_schemas: frozenset[str] = field(default_factory=frozenset)
+    """Schemas created by the files under lint (``CREATE SCHEMA``)."""

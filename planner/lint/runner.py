@@ -29,11 +29,12 @@ from ..migrate.directives import parse_directive, parse_directives
 from ..migrate.split import SQLGLOT_DIALECTS, FileStatement, split_statements
 from ..schema import Schema
 from .analyzers import Analyzer
-from .analyzers.incompatible import renamed_columns, renamed_tables
+from .analyzers.base import object_name
 from .context import StatementContext
 from .data import DataProbe
 from .diagnostics import Diagnostic
 from .policy import LintPolicy
+from .renames import column_renames, table_renames, without_renames
 from .report import FileReport, LintReport, PositionedDiagnostic, Report
 
 # Dialects whose DDL does not run inside a transaction (each statement commits on its own).
@@ -74,6 +75,7 @@ def lint_files(
     schema = dev.inspect()
     new_tables: set[str] = set()
     new_columns: set[tuple[str, str]] = set()
+    new_schemas: set[str] = set()
     analyzers = policy.active(dialect)
     for name, text in files:
         file_started = time.perf_counter()
@@ -109,7 +111,11 @@ def lint_files(
                 file_start=file_start,
                 file_end=schema,
                 data=data,
+                new_schemas=frozenset(new_schemas),
             )
+            ctx.table_renames = table_renames(ctx)
+            ctx.column_renames = column_renames(ctx)
+            ctx.changes = without_renames(ctx)
             if file_nolint != frozenset():
                 for analyzer in analyzers:
                     for diag in analyzer.analyze(ctx, policy.options(analyzer)):
@@ -117,6 +123,7 @@ def lint_files(
                             continue
                         _add(found, analyzer, policy, step.stmt, name, diag, positions)
             _remember_new(ctx, new_tables, new_columns)
+            new_schemas.update(created_schemas(ctx))
         order = {a.name: i for i, a in enumerate(reversed(analyzers))}
         # Atlas runs one analyzer after the other over a file: reports come in the analyzers' order.
         file_report.reports = sorted(found.values(), key=lambda r: -order.get(r.analyzer, 0))
@@ -315,23 +322,30 @@ def _add(
 
 
 def _remember_new(ctx: StatementContext, new_tables: set[str], new_columns: set[tuple[str, str]]) -> None:
-    """Record what the statement created; a renamed table or column keeps its rows, so it stays old (unless
-    it was new already)."""
-    renamed = dict(renamed_tables(ctx))
-    renamed_cols = {(table, new): old for table, old, new in renamed_columns(ctx)}
+    """Record what the statement created; a renamed table or column is new only if it was new already."""
     for change in ctx.changes:
         if isinstance(change, AddTable):
-            name = change.table.name
-            sources = [old for old, new in renamed.items() if new == name]
-            if not sources or sources[0] in new_tables:
-                new_tables.add(name)
+            new_tables.add(change.table.name)
         elif isinstance(change, ModifyTable):
             for inner in change.changes:
                 if isinstance(inner, AddColumn):
-                    key = (change.new.name, inner.column.name)
-                    old = renamed_cols.get(key)
-                    if old is None or (change.new.name, old) in new_columns:
-                        new_columns.add(key)
+                    new_columns.add((change.new.name, inner.column.name))
+    for old, new in ctx.table_renames:
+        if old in new_tables:
+            new_tables.add(new)
+        new_columns.update((new, column) for table, column in list(new_columns) if table == old)
+    for table, old, new in ctx.column_renames:
+        if (table, old) in new_columns or table in new_tables:
+            new_columns.add((table, new))
+
+
+def created_schemas(ctx: StatementContext) -> list[str]:
+    expr = ctx.expr
+    if isinstance(expr, exp.Create) and str(expr.args.get("kind") or "").upper() in ("SCHEMA", "DATABASE"):
+        target = expr.find(exp.Table)
+        if target is not None:
+            return [object_name(target.args.get("db") or target.this, ctx.dialect)]
+    return []
 
 
 def _group_rebuilds(steps: list[_Step], dev: DevDatabase) -> list[_Step]:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlglot import exp
+
 from ...changes import ModifyTable, TableChange
 from ..context import StatementContext
 from ..diagnostics import Diagnostic
@@ -18,6 +20,19 @@ Check = Callable[[StatementContext, Mapping[str, Any]], Iterable[Diagnostic]]
 def q(name: str | None) -> str:
     """A name as Go's ``%q`` prints it (Atlas's messages quote every name this way)."""
     return json.dumps(name or "", ensure_ascii=False)
+
+
+def object_name(node: exp.Expression | None, dialect: str) -> str:
+    """The name a statement gives an object, as the database stores it: PostgreSQL folds unquoted names to
+    lower case; SQLite and MySQL keep them as written."""
+    if node is None:
+        return ""
+    ident = node if isinstance(node, exp.Identifier) else node.find(exp.Identifier)
+    if ident is None:
+        return node.name
+    if dialect == "postgresql" and not ident.quoted:
+        return ident.name.lower()
+    return ident.name
 
 
 def table_changes(ctx: StatementContext) -> Iterator[tuple[ModifyTable, TableChange]]:

@@ -13,7 +13,7 @@ from sqlglot import exp
 from ...changes import DropColumn, DropTable
 from ..context import StatementContext
 from ..diagnostics import Diagnostic
-from .base import Family, is_new_column, is_new_table, q, table_changes
+from .base import Family, is_new_column, is_new_table, object_name, q, table_changes
 
 DROP_COLUMN_HINT = (
     "remove the field in two deploys: first stop using it (SeparateDatabaseAndState keeps the column), "
@@ -64,7 +64,9 @@ def _dropped_schema(ctx: StatementContext) -> Iterator[Diagnostic]:
     ):
         return
     target = expr.find(exp.Table)
-    name = (target.db or target.name) if target is not None else ""
+    name = object_name(target.args.get("db") or target.this, ctx.dialect) if target is not None else ""
+    if name in ctx.new_schemas:
+        return  # created by the linted files: nothing in it predates them
     tables = len(ctx.before.tables) if name == ctx.before.name else 0
     if tables == 0:
         text = f"Dropping schema {q(name)}"

@@ -1,18 +1,14 @@
 """incompatible (BC101, BC102): renames that break the code still deployed against the old name.
 
-The schema diff cannot tell a rename from a drop plus an add, so the statement says it: ``ALTER TABLE ...
-RENAME TO``, ``RENAME TABLE`` (MySQL), ``RENAME COLUMN``, ``CHANGE old new ...`` (MySQL). For statements
-sqlglot keeps as opaque commands (``RENAME TABLE``) the changes decide: one table dropped and one added with
-the same columns."""
+The schema diff cannot tell a rename from a drop plus an add, so the runner reads the statement
+(:mod:`graticule.planner.lint.renames`) and hands the renames over in ``ctx.table_renames`` /
+``ctx.column_renames``, with the drop-plus-add taken out of ``ctx.changes``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlglot import exp
-
-from ...changes import AddTable, DropTable
 from ..context import StatementContext
 from ..diagnostics import Diagnostic
 from .base import Family, is_new_column, is_new_table, q
@@ -24,7 +20,7 @@ COLUMN_HINT = "set db_column= to the old column name on the renamed field instea
 
 
 def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnostic]:
-    for old, new in renamed_tables(ctx):
+    for old, new in ctx.table_renames:
         if is_new_table(ctx, old) or _recreated(ctx, old):
             continue
         yield Diagnostic(
@@ -34,7 +30,7 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
             hint=TABLE_HINT,
             table=new,
         )
-    for table, old, new in renamed_columns(ctx):
+    for table, old, new in ctx.column_renames:
         if is_new_column(ctx, table, old) or _added_back(ctx, table, old):
             continue
         yield Diagnostic(
@@ -44,46 +40,6 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
             hint=COLUMN_HINT,
             table=table,
         )
-
-
-def renamed_tables(ctx: StatementContext) -> list[tuple[str, str]]:
-    expr = ctx.expr
-    if isinstance(expr, exp.Alter) and expr.this is not None:
-        return [
-            (expr.this.name, action.this.name)
-            for action in expr.args.get("actions") or []
-            if isinstance(action, exp.AlterRename) and action.this is not None
-        ]
-    if isinstance(expr, exp.Command) and expr.name.upper() == "RENAME":
-        dropped = [c.table for c in ctx.changes if isinstance(c, DropTable)]
-        added = [c.table for c in ctx.changes if isinstance(c, AddTable)]
-        pairs = []
-        for old in dropped:
-            for new in added:
-                if [c.name for c in old.columns] == [c.name for c in new.columns]:
-                    pairs.append((old.name, new.name))
-                    added.remove(new)
-                    break
-        return pairs
-    return []
-
-
-def renamed_columns(ctx: StatementContext) -> list[tuple[str, str, str]]:
-    expr = ctx.expr
-    if not isinstance(expr, exp.Alter) or expr.this is None:
-        return []
-    table = expr.this.name
-    found = []
-    for action in expr.args.get("actions") or []:
-        if isinstance(action, exp.RenameColumn):
-            old, new = action.this, action.args.get("to")
-            if old is not None and new is not None and old.name != new.name:
-                found.append((table, old.name, new.name))
-        elif isinstance(action, exp.ModifyColumn) and action.args.get("rename_from") is not None:
-            old_name, new_name = action.args["rename_from"].name, action.this.name
-            if old_name != new_name:
-                found.append((table, old_name, new_name))
-    return found
 
 
 def _recreated(ctx: StatementContext, old: str) -> bool:

@@ -24,8 +24,7 @@ from ...changes import AddCheck, AddColumn, AddForeignKey, AddIndex, AddTable
 from ...errors import GraticuleError
 from ..context import StatementContext
 from ..diagnostics import Diagnostic
-from .base import Family, q, table_changes
-from .incompatible import renamed_tables
+from .base import Family, object_name, q, table_changes
 
 KINDS = {
     "schema": ("NM101", "Schema"),
@@ -68,14 +67,11 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
     if isinstance(expr, exp.Create) and str(expr.args.get("kind") or "").upper() == "SCHEMA":
         target = expr.find(exp.Table)
         if target is not None:
-            yield from match("schema", target.db or target.name, None)
-    renamed = {new for _, new in renamed_tables(ctx)}
+            yield from match("schema", object_name(target.args.get("db") or target.this, ctx.dialect), None)
     for change in ctx.changes:
         if isinstance(change, AddTable):
             t = change.table
             yield from match("table", t.name, t.name)
-            if t.name in renamed:
-                continue  # a renamed table: only its new name is new
             for column in t.columns:
                 yield from match("column", column.name, t.name)
             for index in t.indexes:
@@ -84,10 +80,11 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
                 yield from match("foreign_key", fk.name, t.name)
             for ck in t.checks:
                 yield from match("check", ck.name, t.name)
-    # Column renames show in the changes as an added column; table renames need the statement.
-    for _, new in renamed_tables(ctx):
-        if not any(isinstance(c, AddTable) and c.table.name == new for c in ctx.changes):
-            yield from match("table", new, new)
+    # A renamed object: only its new name is new.
+    for _, new in ctx.table_renames:
+        yield from match("table", new, new)
+    for table, _, new in ctx.column_renames:
+        yield from match("column", new, table)
     for modify, inner in table_changes(ctx):
         table = modify.new.name
         if isinstance(inner, AddColumn):
