@@ -32,6 +32,7 @@ exclusion constraints are refused rather than silently lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -82,6 +83,16 @@ def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
             cursor.nextset()  # past the SET's empty result
         return cursor.fetchall()
 
+    # Per call, not across calls: checks, predicates and generated expressions repeat across tables (every
+    # Django PositiveIntegerField writes the same CHECK), and each strip costs a tokenizer run.
+    stripped: dict[str, str] = {}
+
+    def unwrap(text: str) -> str:
+        result = stripped.get(text)
+        if result is None:
+            result = stripped[text] = strip_parens(text)
+        return result
+
     tables: dict[str, Table] = {}
     for name, kind, is_partition, comment in rows(catalog.TABLES):
         if kind == "p" or is_partition:
@@ -90,11 +101,11 @@ def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
             )
         tables[name] = Table(name=name, comment=comment)
     for row in rows(catalog.COLUMNS):
-        tables[row[0]].columns.append(_column(row))
+        tables[row[0]].columns.append(_column(row, unwrap))
     for row in rows(catalog.CONSTRAINTS):
-        _add_constraint(tables[row[0]], row, schema)
+        _add_constraint(tables[row[0]], row, schema, unwrap)
     for row in rows(catalog.indexes_query(version)):
-        _add_index(tables[row[0]], row, schema)
+        _add_index(tables[row[0]], row, schema, unwrap)
     attrs: dict[str, Any] = {}
     enums = {name: list(labels) for name, labels in rows(catalog.ENUMS)}
     if enums:
@@ -108,12 +119,12 @@ def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
 # ---- columns -----------------------------------------------------------------------------------------------
 
 
-def _column(row: tuple[Any, ...]) -> Column:
+def _column(row: tuple[Any, ...], unwrap: Callable[[str], str]) -> Column:
     (table, name, type_, notnull, default, identity, generated, collation, comment) = row[:9]
     sequence, seq_start, seq_increment, seq_dependency = row[9:]
     column = Column(name=name, type=type_, nullable=not notnull, collation=collation, comment=comment)
     if generated == "s":
-        column.generated = Generated(expr=strip_parens(default), stored=True)
+        column.generated = Generated(expr=unwrap(default), stored=True)
     elif identity:
         column.auto_increment = True
         column.attrs["identity"] = _IDENTITY[identity]
@@ -140,7 +151,7 @@ def _is_serial(table: str, column: str, type_: str, default: str | None, sequenc
 # ---- constraints -------------------------------------------------------------------------------------------
 
 
-def _add_constraint(table: Table, row: tuple[Any, ...], schema: str) -> None:
+def _add_constraint(table: Table, row: tuple[Any, ...], schema: str, unwrap: Callable[[str], str]) -> None:
     (_, name, kind, columns, expr, validated, no_inherit, deferrable, deferred, on_update, on_delete) = row[
         :11
     ]
@@ -167,7 +178,7 @@ def _add_constraint(table: Table, row: tuple[Any, ...], schema: str) -> None:
             attrs["not_valid"] = True
         if no_inherit:
             attrs["no_inherit"] = True
-        table.checks.append(Check(name=name, expr=strip_parens(expr), attrs=attrs))
+        table.checks.append(Check(name=name, expr=unwrap(expr), attrs=attrs))
     elif kind == "x":
         raise UnsupportedObjectError(
             f'exclusion constraint "{name}" on table "{table.name}" in schema "{schema}" is not supported yet'
@@ -178,7 +189,7 @@ def _add_constraint(table: Table, row: tuple[Any, ...], schema: str) -> None:
 # ---- indexes -----------------------------------------------------------------------------------------------
 
 
-def _add_index(table: Table, row: tuple[Any, ...], schema: str) -> None:
+def _add_index(table: Table, row: tuple[Any, ...], schema: str, unwrap: Callable[[str], str]) -> None:
     (_, name, unique, primary, key_count, method, predicate, comment, nulls_not_distinct) = row[:9]
     columns, definitions, opclasses, collations, options, constraint, deferrable, deferred = row[9:]
     if primary:
@@ -213,7 +224,7 @@ def _add_index(table: Table, row: tuple[Any, ...], schema: str) -> None:
             parts=parts,
             unique=unique,
             constraint=constraint == "u",
-            predicate=strip_parens(predicate) if predicate is not None else None,
+            predicate=unwrap(predicate) if predicate is not None else None,
             method=None if method == "btree" else method,
             include=list(columns[key_count:]),
             nulls_distinct=not nulls_not_distinct,
