@@ -31,7 +31,8 @@ def migrate_status(
     directory = MigrationDir.open(dir_url, base=base_dir)
     directory.validate()
     parsed = parse_url(url)
-    target = open_target(parsed, revisions_schema or None, create=False)
+    # A missing SQLite file is created, as Atlas's driver does: a new database has every file pending.
+    target = open_target(parsed, revisions_schema or None, create=True)
     try:
         report = StatusReport(Env(target.driver_name, parsed, target.url_schema, dir_url))
         files = directory.files()

@@ -63,7 +63,9 @@ class Database:
         if self.engine == "postgres":
             import psycopg
 
-            return psycopg.connect(**{**servers.postgres_connect_kwargs(), "dbname": self.name}, autocommit=True)
+            return psycopg.connect(
+                **{**servers.postgres_connect_kwargs(), "dbname": self.name}, autocommit=True
+            )
         import pymysql
 
         return pymysql.connect(**{**servers.mysql_connect_kwargs(), "database": self.name}, autocommit=True)
@@ -79,7 +81,9 @@ class Database:
 
     def tables(self) -> set[str]:
         if self.engine == "sqlite":
-            rows = self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")
+            rows = self.query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+            )
         else:
             ph = "%s"
             rows = self.query(
@@ -89,8 +93,8 @@ class Database:
 
     def revisions(self) -> list[dict]:
         cols = (
-            "version, description, type, applied, total, executed_at, execution_time, error, error_stmt, hash, "
-            "partial_hashes, operator_version"
+            "version, description, type, applied, total, executed_at, execution_time, error, error_stmt, "
+            "hash, partial_hashes, operator_version"
         )
         rows = self.query(f"SELECT {cols} FROM {self.revisions_table} ORDER BY version")
         out = []

@@ -93,7 +93,9 @@ def test_dry_run_on_fresh_database_creates_nothing(ws: Workspace, db: Database) 
 def _all_tables(db: Database) -> list[tuple]:
     if db.engine == "sqlite":
         return db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return db.query("SELECT table_name FROM information_schema.tables WHERE table_name = 'atlas_schema_revisions'")
+    return db.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_name = 'atlas_schema_revisions'"
+    )
 
 
 def test_first_apply_needs_a_clean_database(ws: Workspace, db: Database) -> None:
@@ -225,13 +227,14 @@ def test_missing_url_and_bad_tx_mode(ws: Workspace, db: Database) -> None:
     assert bad.code == 1 and 'unknown tx-mode "invalid"' in bad.stderr
 
 
-def test_env_settings_from_atlas_hcl(ws: Workspace, db: Database, tmp_path) -> None:  # noqa: ANN001
+def test_env_settings_from_atlas_hcl(ws: Workspace, db: Database, tmp_path) -> None:
     three(ws)
     config = ws.root / "atlas.hcl"
     config.write_text(
         f'env "prod" {{\n  url = "{db.url}"\n  migration {{\n    dir = "{ws.dir_url}"\n'
         '    lock_timeout = "2s"\n    exec_order = LINEAR_SKIP\n  }\n'
-        '  format {\n    migrate {\n      apply = "{{ .Target }}"\n      status = "{{ .Status }}"\n    }\n  }\n}\n'
+        '  format {\n    migrate {\n      apply = "{{ .Target }}"\n'
+        '      status = "{{ .Status }}"\n    }\n  }\n}\n'
     )
     applied = ws.run("migrate", "apply", "-c", f"file://{config}", "--env", "prod")
     assert applied.code == 0, applied.stderr

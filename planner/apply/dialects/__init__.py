@@ -238,8 +238,8 @@ _MODULES = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql", "mar
 def open_target(url: DatabaseURL, revisions_schema: str | None = None, *, create: bool = True) -> Target:
     """Open the database a URL names for applying; ``revisions_schema`` is the ``--revisions-schema`` flag.
 
-    ``create`` lets SQLite create a missing database file (Atlas's ``migrate apply`` does); ``status`` and
-    ``set`` pass False so a mistyped path is reported instead.
+    ``create`` lets SQLite create a missing database file (Atlas's commands do); ``apply --dry-run`` passes
+    False, so a dry run writes nothing at all.
     """
     try:
         module = importlib.import_module(f"{__name__}.{_MODULES[url.dialect]}")
