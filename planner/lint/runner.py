@@ -55,6 +55,8 @@ class _Step:
     """Checks skipped for this statement by an ``atlas:nolint`` comment just above it; empty = all."""
     changes: list[Change] | None = None
     """The statement's changes when known without diffing ``before`` and ``after`` (a run inspected once)."""
+    index: int = 0
+    """Position in the file of the (last) statement the step covers."""
 
 
 def lint_files(
@@ -94,7 +96,9 @@ def lint_files(
         file_report.statements = len(steps)
         file_nolint = frozenset(directives.nolint) if directives.nolint is not None else None
         found: dict[tuple[str, str], Report] = {}
-        for step in _group_rebuilds(steps, dev):
+        grouped = _group_rebuilds(steps, dev)
+        exprs = [step.expr for step in steps]
+        for step in grouped:
             changes = step.changes if step.changes is not None else dev.diff(step.before, step.after)
             ctx = StatementContext(
                 dialect=dialect,
@@ -112,6 +116,7 @@ def lint_files(
                 file_end=schema,
                 data=data,
                 new_schemas=frozenset(new_schemas),
+                following=tuple(exprs[step.index + 1 :]),
             )
             ctx.table_renames = table_renames(ctx)
             ctx.column_renames = column_renames(ctx)
@@ -171,7 +176,7 @@ def _run_file(
         schema = after
         run.clear()
 
-    for stmt in statements:
+    for position, stmt in enumerate(statements):
         expr = parse_statement(stmt.text, dialect)
         if isinstance(expr, exp.Transaction):
             explicit_tx = True
@@ -188,10 +193,10 @@ def _run_file(
             return steps, schema, str(e)
         if built is not None:
             known.add(built)
-            run.append(_Pending(stmt, expr, in_tx, statement_nolint(stmt), built))
+            run.append(_Pending(stmt, expr, in_tx, statement_nolint(stmt), built, position))
             continue
         after = dev.inspect()
-        steps.append(_Step(stmt, expr, schema, after, in_tx, statement_nolint(stmt)))
+        steps.append(_Step(stmt, expr, schema, after, in_tx, statement_nolint(stmt), index=position))
         schema = after
         known = {t.name for t in schema.tables}
     flush()
@@ -207,6 +212,7 @@ class _Pending:
     in_transaction: bool
     nolint: frozenset[str] | None
     table: str
+    index: int
 
 
 def _builds_new(expr: exp.Expression | None, known: set[str], new: set[str]) -> str | None:
@@ -376,6 +382,7 @@ def _group_rebuilds(steps: list[_Step], dev: DevDatabase) -> list[_Step]:
                 in_transaction=first.in_transaction,
                 nolint=frozenset().union(*nolints) if nolints else None,
                 changes=changes,
+                index=last.index,
             )
         )
         i = end + 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...changes import DropColumn, DropForeignKey
+from ...changes import AddForeignKey, DropColumn, DropForeignKey
+from ...schema import ForeignKey
 from ..context import StatementContext
 from ..diagnostics import Diagnostic
 from .base import Family, is_new_table, q, table_changes
@@ -21,6 +22,8 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
         fk = inner.foreign_key
         if dropped.intersection(fk.columns):
             continue  # the column went with it: DS103 reports that
+        if any(isinstance(c, AddForeignKey) and _same_key(fk, c.foreign_key) for c in modify.changes):
+            continue  # replaced (e.g. another ON DELETE): the constraint stays
         name = fk.name or f"{modify.new.name}({', '.join(fk.columns)}) -> {fk.ref_table}"
         yield Diagnostic(
             "CD101",
@@ -29,6 +32,12 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
             hint=FK_HINT,
             table=modify.new.name,
         )
+
+
+def _same_key(old: ForeignKey, new: ForeignKey) -> bool:
+    if old.name and new.name and old.name == new.name:
+        return True
+    return (old.columns, old.ref_table, old.ref_columns) == (new.columns, new.ref_table, new.ref_columns)
 
 
 ANALYZERS = [

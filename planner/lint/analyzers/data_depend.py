@@ -53,7 +53,7 @@ def became_not_null(change: ModifyColumn) -> bool:
 
 
 def _unique_index(ctx: StatementContext, table: Table, index: Index) -> Iterator[Diagnostic]:
-    existing = [c for c in index.columns if not is_new_column(ctx, table.name, c)]
+    existing = [c for c in index.columns if not _holds_no_duplicates(ctx, table, c)]
     if not existing and index.columns:
         return
     before = ctx.file_start.table(table.name) if ctx.file_start is not None else None
@@ -73,6 +73,22 @@ def _unique_index(ctx: StatementContext, table: Table, index: Index) -> Iterator
             f"{q(column)} contains duplicate entries"
         )
         yield Diagnostic("MF101", _with_data(text, found), fix=fix, hint=UNIQUE_HINT, table=table.name)
+
+
+def _holds_no_duplicates(ctx: StatementContext, table: Table, column: str) -> bool:
+    """A column the linted files added, without a default: every existing row holds NULL, which a unique
+    index accepts. (A column added with a default holds one value in every row: that is MF101 indeed.)"""
+    if not is_new_column(ctx, table.name, column) and not _added_here(ctx, table.name, column):
+        return False
+    added = table.column(column)
+    return added is None or added.default is None or table.name in ctx.new_tables
+
+
+def _added_here(ctx: StatementContext, table: str, column: str) -> bool:
+    return any(
+        isinstance(inner, AddColumn) and modify.new.name == table and inner.column.name == column
+        for modify, inner in table_changes(ctx)
+    )
 
 
 def _same_index(table: Table, index: Index) -> Index | None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from sqlglot import exp
+
 from ..context import StatementContext
 from ..diagnostics import Diagnostic
-from .base import Family, is_new_column, is_new_table, q
+from .base import Family, is_new_column, is_new_table, object_name, q
 
 TABLE_HINT = (
     "set Meta.db_table to the old name instead of renaming the table, or keep a view under the old name"
@@ -43,8 +45,16 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
 
 
 def _recreated(ctx: StatementContext, old: str) -> bool:
-    """The file creates a table under the old name again: code using the old name keeps working."""
-    return ctx.file_end is not None and ctx.file_end.table(old) is not None
+    """A view (or table) created under the old name later in the file keeps the old name working (Atlas
+    ignores the rename then)."""
+    if ctx.file_end is not None and ctx.file_end.table(old) is not None:
+        return True
+    for expr in ctx.following:
+        if isinstance(expr, exp.Create) and str(expr.args.get("kind") or "").upper() == "VIEW":
+            target = expr.find(exp.Table)
+            if target is not None and object_name(target.this, ctx.dialect) == old:
+                return True
+    return False
 
 
 def _added_back(ctx: StatementContext, table: str, old: str) -> bool:
