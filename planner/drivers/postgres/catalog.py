@@ -15,7 +15,9 @@ _NOT_EXTENSION_MEMBER = """NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_depend AS e
     WHERE e.classid = {catalog}::regclass AND e.objid = {oid} AND e.deptype = 'e')"""
 
-_TABLES = f"""WITH tables AS (
+# Materialized: computed once, so the extension-membership probe runs once per table, not once per joined row
+# (per index, per constraint) wherever the planner would otherwise push the anti-join down.
+_TABLES = f"""WITH tables AS MATERIALIZED (
     SELECT c.oid, c.relname, c.relkind, c.relispartition
     FROM pg_catalog.pg_class AS c
     JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
@@ -35,6 +37,10 @@ ORDER BY t.relname
 """
 )
 
+# Defaults are looked up only for columns that have one (atthasdef), and deparsed without a relation when the
+# column is not generated: a default cannot refer to columns (PostgreSQL refuses it), so the text is the same,
+# and pg_get_expr with a relation opens that relation (its relcache entry and a lock) for every default.
+# Generated columns' expressions do refer to columns and keep the relation.
 # The sequence a column owns: serial columns own theirs with an automatic dependency ('a'), identity columns
 # with an internal one ('i'). Indexes also depend automatically on their columns, hence the relkind filter.
 # Owned sequences are gathered once (one per column at most: the first by name, as DISTINCT ON keeps) and
@@ -44,13 +50,15 @@ COLUMNS = (
     _TABLES
     + """
 SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+       CASE WHEN a.atthasdef THEN (
+           SELECT pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END)
+           FROM pg_catalog.pg_attrdef AS ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END,
+       a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END,
        d.description, seq.relname, seq.seqstart, seq.seqincrement, seq.deptype
 FROM tables AS t
 JOIN pg_catalog.pg_attribute AS a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type AS ty ON ty.oid = a.atttypid
-LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_collation AS co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_description AS d
   ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
@@ -71,20 +79,24 @@ ORDER BY t.relname, a.attnum
 
 # Primary keys, unique, foreign-key, check and exclusion constraints. Column lists keep the key's order (and
 # its repeats: FOREIGN KEY (z, z) is legal). Key names are looked up by (attrelid, attnum), as for indexes:
-# joining unnest() against pg_attribute hashed every column of the table once per constraint.
+# joining unnest() against pg_attribute hashed every column of the table once per constraint. Only primary and
+# foreign keys' column lists are read (a unique constraint's come with its index, a check's are not needed);
+# the others get NULL rather than a list built and sent for nothing.
 CONSTRAINTS = (
     _TABLES
     + """
 SELECT t.relname, con.conname, con.contype,
-       ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute AS a
-                     WHERE a.attrelid = con.conrelid AND a.attnum = k.num)
-             FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord) ORDER BY k.ord),
+       CASE WHEN con.contype IN ('p', 'f') THEN
+           ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute AS a
+                         WHERE a.attrelid = con.conrelid AND a.attnum = k.num)
+                 FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord) ORDER BY k.ord) END,
        pg_catalog.pg_get_expr(con.conbin, con.conrelid), con.convalidated, con.connoinherit,
        con.condeferrable, con.condeferred, con.confupdtype, con.confdeltype,
        rn.nspname, rc.relname,
-       ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute AS a
-                     WHERE a.attrelid = con.confrelid AND a.attnum = k.num)
-             FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord) ORDER BY k.ord)
+       CASE WHEN con.contype = 'f' THEN
+           ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute AS a
+                         WHERE a.attrelid = con.confrelid AND a.attnum = k.num)
+                 FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord) ORDER BY k.ord) END
 FROM tables AS t
 JOIN pg_catalog.pg_constraint AS con ON con.conrelid = t.oid
 LEFT JOIN pg_catalog.pg_class AS rc ON rc.oid = con.confrelid
@@ -101,7 +113,9 @@ ORDER BY t.relname, con.conname
 # against unnest() make the planner guess 100 rows and scan pg_collation and pg_opclass once per index.
 # pg_opclass is small enough that even the lookup by oid is a sequential scan (~10 us per key part), so an
 # index whose operator classes are all default ones, nearly every index, skips it: one array test against
-# the default classes, gathered once.
+# the default classes, gathered once. Lists that would hold nothing but NULLs are sent as one NULL instead
+# (expressions of an index without any, operator classes all default, collations all none): neither built by
+# the server nor parsed by the client.
 INDEXES = (
     _TABLES
     + """
@@ -110,24 +124,27 @@ SELECT t.relname, i.relname, ix.indisunique, ix.indisprimary, ix.indnkeyatts, am
        ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute AS a
                      WHERE a.attrelid = ix.indrelid AND a.attnum = u.attnum)
              FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) ORDER BY u.ord),
-       ARRAY(SELECT CASE WHEN u.attnum = 0
-                         THEN pg_catalog.pg_get_indexdef(ix.indexrelid, u.ord::int, false) END
-             FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) ORDER BY u.ord),
+       CASE WHEN ix.indexprs IS NOT NULL THEN
+           ARRAY(SELECT CASE WHEN u.attnum = 0
+                             THEN pg_catalog.pg_get_indexdef(ix.indexrelid, u.ord::int, false) END
+                 FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) ORDER BY u.ord) END,
        CASE WHEN ix.indclass::oid[] <@ (SELECT array_agg(opc.oid) FROM pg_catalog.pg_opclass AS opc
                                         WHERE opc.opcdefault)
-            THEN array_fill(NULL::name, ARRAY[ix.indnkeyatts])
+            THEN NULL
             ELSE ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
                                FROM pg_catalog.pg_opclass AS opc WHERE opc.oid = u.oid)
                        FROM unnest(ix.indclass::oid[]) WITH ORDINALITY AS u(oid, ord) ORDER BY u.ord)
        END,
-       ARRAY(SELECT CASE WHEN u.coll = 0 OR (u.attnum = 0 AND u.coll = {default})
-                           OR u.coll = (SELECT a.attcollation FROM pg_catalog.pg_attribute AS a
-                                        WHERE a.attrelid = ix.indrelid AND a.attnum = u.attnum)
-                         THEN NULL
-                         ELSE (SELECT co.collname FROM pg_catalog.pg_collation AS co
-                               WHERE co.oid = u.coll) END
-             FROM unnest(ix.indkey::int2[], ix.indcollation::oid[]) WITH ORDINALITY AS u(attnum, coll, ord)
-             ORDER BY u.ord),
+       CASE WHEN NOT ix.indcollation::oid[] <@ '{{0}}'::oid[] THEN
+           ARRAY(SELECT CASE WHEN u.coll = 0 OR (u.attnum = 0 AND u.coll = {default})
+                               OR u.coll = (SELECT a.attcollation FROM pg_catalog.pg_attribute AS a
+                                            WHERE a.attrelid = ix.indrelid AND a.attnum = u.attnum)
+                             THEN NULL
+                             ELSE (SELECT co.collname FROM pg_catalog.pg_collation AS co
+                                   WHERE co.oid = u.coll) END
+                 FROM unnest(ix.indkey::int2[], ix.indcollation::oid[])
+                      WITH ORDINALITY AS u(attnum, coll, ord)
+                 ORDER BY u.ord) END,
        ix.indoption::int2[],
        con.contype, con.condeferrable, con.condeferred
 FROM tables AS t

@@ -196,6 +196,7 @@ def _add_index(table: Table, row: tuple[Any, ...], schema: str, unwrap: Callable
         return  # the primary key's own index: Table.primary_key already says everything about it
     if constraint == "x":
         return  # refused with its constraint (_add_constraint)
+    # NULL lists (catalog.INDEXES): no expression parts, only default operator classes, no collations.
     parts = []
     for position in range(key_count):
         option = options[position]
@@ -207,8 +208,8 @@ def _add_index(table: Table, row: tuple[Any, ...], schema: str, unwrap: Callable
                 column=column,
                 expr=None if column is not None else definitions[position],
                 desc=desc,
-                collation=collations[position],
-                opclass=opclasses[position],
+                collation=collations[position] if collations is not None else None,
+                opclass=opclasses[position] if opclasses is not None else None,
                 # ASC sorts NULLs last and DESC first unless told otherwise.
                 nulls="FIRST" if nulls_first and not desc else "LAST" if desc and not nulls_first else None,
             )
