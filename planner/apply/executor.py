@@ -271,12 +271,15 @@ def _execute(run: _Run, prepared: list[PreparedFile]) -> None:
     if run_tx:
         target.begin()
     try:
-        for item in prepared:
+        for index, item in enumerate(prepared):
             file_tx = item.txmode == "file" and not run_tx and not dry
             if file_tx:
                 target.begin()
             try:
-                _run_file(run, item, in_tx=file_tx or run_tx)
+                # After a rollback the failed file's row is rewritten with the error, unless earlier files
+                # of the same transaction (--tx-mode all) were rolled back with it: a row for this file
+                # alone would then read as history with holes in it.
+                _run_file(run, item, in_tx=file_tx or run_tx, record_rollback=file_tx or index == 0)
             except _FileFailed as failed:
                 run.report.error = failed.error
                 return
@@ -286,19 +289,20 @@ def _execute(run: _Run, prepared: list[PreparedFile]) -> None:
             target.commit()
     except BaseException:
         # Interrupted (Ctrl-C) or a bookkeeping error: never leave a transaction open behind us.
-        if target.in_transaction():
+        if target.in_transaction(refresh=True):
             target.rollback()
         raise
 
 
-def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool) -> None:
+def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool, record_rollback: bool) -> None:
     target, report, dry = run.target, run.report, run.options.dry_run
-    before = item.revision.copy() if item.revision else None
     rev = item.revision.copy() if item.revision else Revision(item.file.version, item.file.description)
-    rev.type = rev.type | TYPE_EXECUTE if item.revision else TYPE_EXECUTE
+    rev.type = (rev.type | TYPE_EXECUTE) if item.revision else TYPE_EXECUTE
     rev.total = len(item.statements)
     rev.hash = item.hash
     rev.operator_version = run.operator
+    durable = rev.applied
+    """Statements of this file known to be committed: the database keeps them whatever happens next."""
     applied = AppliedFile(item.file, datetime.now(UTC), skipped=rev.applied)
     report.applied.append(applied)
     run.events.file_started(applied)
@@ -317,7 +321,7 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool) -> None:
             rev.execution_time = int((time.monotonic() - clock) * 1e9)
             applied.error = StmtError(text, e.message)
             applied.end = datetime.now(UTC)
-            _record_failure(target, rev, before, in_tx)
+            _record_failure(target, rev, durable, in_tx=in_tx, record_rollback=record_rollback)
             run.events.file_done(applied)
             raise _FileFailed(
                 f'executing statement "{text}" from version "{rev.version}": {e.message}'
@@ -326,6 +330,12 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool) -> None:
         rev.applied += 1
         rev.error = rev.error_stmt = ""
         target.write_revision(rev)
+        if in_tx and not target.in_transaction():
+            # MySQL/MariaDB committed implicitly (DDL): the statement and the row write after it, which
+            # ran in autocommit, are durable. Open a new transaction so that the DML statements that follow
+            # commit together with the row updates that count them.
+            durable = rev.applied
+            target.begin()
     rev.partial_hashes = None
     rev.execution_time = int((time.monotonic() - clock) * 1e9)
     if not dry:
@@ -334,19 +344,21 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool) -> None:
     run.events.file_done(applied)
 
 
-def _record_failure(target: Target, rev: Revision, before: Revision | None, in_tx: bool) -> None:
+def _record_failure(
+    target: Target, rev: Revision, durable: int, *, in_tx: bool, record_rollback: bool
+) -> None:
     """Leave the revisions table telling the truth about the database after a failed statement."""
-    if in_tx and target.in_transaction():
-        # Everything since BEGIN is undone, this file's row writes included.
+    if in_tx and target.in_transaction(refresh=True):
+        # Everything since the last commit point is undone, this file's row writes included: the database
+        # holds the first `durable` statements of the file (none, on PostgreSQL and SQLite).
         target.rollback()
-        if before is not None:
-            # A file resumed from an earlier partial run: its row is back to that run's state; keep the
-            # newest error so `migrate status` explains this attempt.
-            before.error, before.error_stmt = rev.error, rev.error_stmt
-            target.write_revision(before)
-        return
-    # No transaction, or the database ended it (implicit commit before DDL): the statements before the
-    # failing one are applied for good, and every row write since then was committed with them.
+        if not record_rollback:
+            return
+        rev.applied = durable
+        rev.partial_hashes = (rev.partial_hashes or [])[:durable] or None
+    # Written in autocommit: no transaction, the database ended it (implicit commit before a DDL statement),
+    # or it was just rolled back. `migrate status` then explains the failure and the next run resumes at
+    # statement `applied + 1`.
     target.write_revision(rev)
 
 

@@ -26,15 +26,22 @@ def test_failing_statement_rolls_the_file_back(tx_db: Database, tmp_path: Path) 
         "  -- 1 migration ok, 1 with errors\n  -- 2 sql statements ok, 1 with errors\n"
     )
     assert tx_db.tables() == {"users"}
-    assert [r["version"] for r in tx_db.revisions()] == ["1"]
+    # The file's row is rolled back with it, then written again to record the error: nothing applied.
+    rev = tx_db.revisions()[-1]
+    assert (rev["version"], rev["applied"], rev["total"], rev["partial_hashes"]) == ("2", 0, 2, None)
+    assert rev["error_stmt"] == "THIS IS A FAILING STATEMENT;" and rev["error"]
     status = ws.status()
-    assert status.stdout == (
-        "Migration Status: PENDING\n  -- Current Version: 1\n  -- Next Version:    2\n"
-        "  -- Executed Files:  1\n  -- Pending Files:   1\n"
-    )
+    assert status.stdout.startswith(
+        "Migration Status: PENDING\n  -- Current Version: 2 (0 statements applied)\n"
+        "  -- Next Version:    2 (2 statements left)\n"
+    ), status.stdout
+    assert "  -- SQL:   THIS IS A FAILING STATEMENT;\n" in status.stdout
     ws.write("2_broken.sql", FIXED)
-    assert ws.apply().code == 0
+    fixed = ws.apply()
+    assert fixed.code == 0
+    assert "    -> CREATE TABLE broken (id int);\n" in fixed.stdout  # the whole file runs again
     assert tx_db.tables() == {"users", "broken", "fixed"}
+    assert tx_db.revisions()[-1]["error"] == ""
 
 
 def test_tx_mode_all_rolls_every_file_back(tx_db: Database, tmp_path: Path) -> None:
@@ -126,7 +133,25 @@ def test_mariadb_dml_only_file_rolls_back(maria: Database, tmp_path: Path) -> No
     failed = ws.apply()
     assert failed.code == 1
     assert maria.query("SELECT COUNT(*) FROM users")[0][0] == 0
-    assert [r["version"] for r in maria.revisions()] == ["1"]
+    rev = maria.revisions()[-1]
+    assert (rev["version"], rev["applied"], rev["total"]) == ("2", 0, 2)
+
+
+def test_mariadb_dml_after_ddl_runs_exactly_once(maria: Database, tmp_path: Path) -> None:
+    """After an implicit commit a new transaction keeps each DML statement and the row update counting it
+    together: the failed run rolls the INSERT back, the resumed run inserts it once."""
+    ws = Workspace(tmp_path / "project", maria)
+    ws.write(
+        "1_mixed.sql", "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\nINSERT INTO nowhere VALUES (2);\n"
+    )
+    assert ws.apply().code == 1
+    assert maria.query("SELECT COUNT(*) FROM t")[0][0] == 0
+    rev = maria.revisions()[0]
+    assert (rev["applied"], rev["total"], len(rev["partial_hashes"])) == (1, 3, 1)
+    ws.write("1_mixed.sql", "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\n")
+    resumed = ws.apply()
+    assert resumed.code == 0, resumed.stderr
+    assert maria.query("SELECT a FROM t ORDER BY a") == [(1,), (2,)]
 
 
 def test_mariadb_tx_mode_all_warns(maria: Database, tmp_path: Path) -> None:

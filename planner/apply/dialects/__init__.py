@@ -80,8 +80,9 @@ class Target:
     def rollback(self) -> None:
         self.run("ROLLBACK")
 
-    def in_transaction(self) -> bool:
-        """Whether a transaction is still open (MySQL ends one implicitly at the first DDL statement)."""
+    def in_transaction(self, refresh: bool = False) -> bool:
+        """Whether a transaction is still open (MySQL ends one implicitly at every DDL statement).
+        ``refresh`` asks the server when the last exchange was an error (which carries no status)."""
         raise NotImplementedError
 
     # ---- lock ----------------------------------------------------------------------------------------

@@ -89,9 +89,11 @@ class MySQLTarget(Target):
     def run(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.query(sql, params)
 
-    def in_transaction(self) -> bool:
-        # The status flags come with every result; a cheap query refreshes them after an error packet.
-        self.query("SELECT 1")
+    def in_transaction(self, refresh: bool = False) -> bool:
+        # The server's status flags come with every OK packet and result; an error packet carries none, so
+        # after an error a cheap query refreshes them.
+        if refresh:
+            self.query("SELECT 1")
         return bool(self.conn.server_status & SERVER_STATUS.SERVER_STATUS_IN_TRANS)
 
     def rollback(self) -> None:

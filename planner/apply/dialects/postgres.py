@@ -102,7 +102,7 @@ class PostgresTarget(Target):
     def run(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.query(sql, params)
 
-    def in_transaction(self) -> bool:
+    def in_transaction(self, refresh: bool = False) -> bool:
         return self.conn.info.transaction_status != TransactionStatus.IDLE
 
     def rollback(self) -> None:

@@ -67,7 +67,7 @@ class SQLiteTarget(Target):
     def run(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.query(sql, params)
 
-    def in_transaction(self) -> bool:
+    def in_transaction(self, refresh: bool = False) -> bool:
         return self.conn.in_transaction
 
     def begin(self) -> None:
