@@ -21,12 +21,25 @@ cleared). Transactions (``--tx-mode``, overridden per file by ``-- atlas:txmode`
 - ``all``: one transaction for the whole run; any failure rolls every file of the run back.
 - ``none``: every statement commits on its own; the row tracks exactly how far the file got.
 
-When a statement fails: inside a transaction that is still open, the transaction is rolled back and the
-database is as before (if the file was already partially applied, its row gets the new error). Without a
-transaction, or when the database ended it implicitly (MySQL/MariaDB commit before every DDL statement), the
-statements before the failing one stay applied and the row records ``applied``/``total``, ``error``,
-``error_stmt`` and ``partial_hashes``; ``migrate status`` shows it, and the next apply resumes at the failed
-statement once the file is fixed and re-hashed, refusing if an already-applied statement was edited.
+When a statement fails, the file's row ends up saying exactly what the database holds:
+
+- inside a transaction that is still open, the transaction is rolled back (on PostgreSQL and SQLite the
+  database is as before the file), then the row is written again in autocommit with ``applied`` = the
+  statements committed before the transaction (0, or a resumed file's earlier count), ``error`` and
+  ``error_stmt``: ``migrate status`` explains the failure and the next run starts at that statement. (Under
+  ``--tx-mode all`` the row is only written when the failed file was the run's first: the earlier files were
+  rolled back too.)
+- without a transaction, or when the database ended it (MySQL/MariaDB commit before every DDL statement), the
+  statements before the failing one stay applied and the row records them (``applied``/``total``,
+  ``partial_hashes``).
+
+On MySQL/MariaDB, after each implicit commit the executor writes the row (autocommit) and opens a new
+transaction, so a DML statement and the row update that counts it commit together: resuming never runs a DML
+statement twice. A DDL statement killed after the server committed it but before its row update can run
+again on resume (MySQL offers no way to commit DDL with anything else).
+
+The next apply resumes a partially applied file at statement ``applied + 1`` once it is fixed and re-hashed,
+and refuses if an already-applied statement was edited (``partial_hashes`` compare).
 """
 
 from __future__ import annotations
