@@ -23,6 +23,7 @@ import servers
 from graticule.planner.devdb import DevDatabase, open_dev
 from graticule.planner.lint.policy import AnalyzerSettings, LintPolicy
 from graticule.planner.lint.runner import lint_files
+from graticule.planner.migrate.split import split_statements
 
 CORPUS = Path(__file__).parent / "corpus"
 ENGINES = ("sqlite", "postgresql", "mariadb")
@@ -187,3 +188,26 @@ def test_rewrite_labels_match_postgres(postgres_dev: DevDatabase, case: Case) ->
     hazard (its relfilenode changes) and on none of the safe forms."""
     assert _rewritten(postgres_dev, case, case.hazard), "labelled a rewrite, but PostgreSQL rewrote nothing"
     assert _rewritten(postgres_dev, case, case.safe) == [], "the safe form rewrote a table"
+
+
+SCAN_CODES = {"PG303", "PG304", "PG305", "PG306"}
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c.id) for c in load("postgresql") if SCAN_CODES & set(c.codes)]
+)
+def test_scan_labels_match_postgres(postgres_dev: DevDatabase, case: Case) -> None:
+    """Every PG303-PG306 hazard makes PostgreSQL scan a table that existed before (the transaction's scan
+    counters, read before and after the hazard inside one rolled-back transaction)."""
+    dev = postgres_dev
+    dev.reset()
+    dev.run_sql(case.base, "base")
+    conn = dev.session.conn
+    scans = "SELECT relname, pg_stat_get_xact_numscans(oid) FROM pg_class WHERE relname = ANY(%s)"
+    tables = list(_relfilenodes(dev))
+    with conn.transaction(force_rollback=True):
+        before = dict(conn.execute(scans, (tables,)).fetchall())
+        for stmt in split_statements(case.hazard, "postgresql"):
+            conn.execute(stmt.text)
+        after = dict(conn.execute(scans, (tables,)).fetchall())
+    assert any(after[t] > before[t] for t in tables), "labelled a scan, but PostgreSQL scanned no table"
