@@ -94,18 +94,23 @@ def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
         return result
 
     tables: dict[str, Table] = {}
+    # Per table, its columns by attribute number: constraints and indexes come with attribute numbers.
+    attnames: dict[str, dict[int, str]] = {}
     for name, kind, is_partition, comment in rows(catalog.TABLES):
         if kind == "p" or is_partition:
             raise UnsupportedObjectError(
                 f'partitioned table "{name}" in schema "{schema}" is not supported yet'
             )
         tables[name] = Table(name=name, comment=comment)
+        attnames[name] = {}
     for row in rows(catalog.COLUMNS):
-        tables[row[0]].columns.append(_column(row, unwrap))
+        table = row[0]
+        tables[table].columns.append(_column(row, unwrap))
+        attnames[table][row[13]] = row[1]
     for row in rows(catalog.CONSTRAINTS):
-        _add_constraint(tables[row[0]], row, schema, unwrap)
+        _add_constraint(tables[row[0]], row, schema, unwrap, attnames)
     for row in rows(catalog.indexes_query(version)):
-        _add_index(tables[row[0]], row, schema, unwrap)
+        _add_index(tables[row[0]], row, schema, unwrap, attnames[row[0]])
     attrs: dict[str, Any] = {}
     enums = {name: list(labels) for name, labels in rows(catalog.ENUMS)}
     if enums:
@@ -121,7 +126,7 @@ def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
 
 def _column(row: tuple[Any, ...], unwrap: Callable[[str], str]) -> Column:
     (table, name, type_, notnull, default, identity, generated, collation, comment) = row[:9]
-    sequence, seq_start, seq_increment, seq_dependency = row[9:]
+    sequence, seq_start, seq_increment, seq_dependency = row[9:13]
     column = Column(name=name, type=type_, nullable=not notnull, collation=collation, comment=comment)
     if generated == "s":
         column.generated = Generated(expr=unwrap(default), stored=True)
@@ -151,20 +156,29 @@ def _is_serial(table: str, column: str, type_: str, default: str | None, sequenc
 # ---- constraints -------------------------------------------------------------------------------------------
 
 
-def _add_constraint(table: Table, row: tuple[Any, ...], schema: str, unwrap: Callable[[str], str]) -> None:
-    (_, name, kind, columns, expr, validated, no_inherit, deferrable, deferred, on_update, on_delete) = row[
-        :11
-    ]
-    ref_schema, ref_table, ref_columns = row[11:]
+def _add_constraint(
+    table: Table,
+    row: tuple[Any, ...],
+    schema: str,
+    unwrap: Callable[[str], str],
+    attnames: dict[str, dict[int, str]],
+) -> None:
+    (_, name, kind, key, expr, validated, no_inherit, deferrable, deferred, on_update, on_delete) = row[:11]
+    ref_schema, ref_table, ref_key, ref_names = row[11:]
     if kind == "p":
-        table.primary_key = PrimaryKey(columns=list(columns), name=name)
+        names = attnames[table.name]
+        table.primary_key = PrimaryKey(columns=[names[n] for n in key], name=name)
     elif kind == "f":
+        names = attnames[table.name]
+        if ref_names is None:  # the referenced table is one of those read (catalog.CONSTRAINTS)
+            ref_attnames = attnames[ref_table]
+            ref_names = [ref_attnames[n] for n in ref_key]
         table.foreign_keys.append(
             ForeignKey(
                 name=name,
-                columns=list(columns),
+                columns=[names[n] for n in key],
                 ref_table=ref_table,
-                ref_columns=list(ref_columns),
+                ref_columns=ref_names,
                 ref_schema=None if ref_schema == schema else ref_schema,
                 on_update=_ACTIONS[on_update],
                 on_delete=_ACTIONS[on_delete],
@@ -183,19 +197,23 @@ def _add_constraint(table: Table, row: tuple[Any, ...], schema: str, unwrap: Cal
         raise UnsupportedObjectError(
             f'exclusion constraint "{name}" on table "{table.name}" in schema "{schema}" is not supported yet'
         )
-    # Unique constraints are read with their index (_add_index), which holds every detail of the key.
+    # Unique constraints are read with their index (_add_index), which holds every detail of the key: the
+    # query does not even return them.
 
 
 # ---- indexes -----------------------------------------------------------------------------------------------
 
 
-def _add_index(table: Table, row: tuple[Any, ...], schema: str, unwrap: Callable[[str], str]) -> None:
+def _add_index(
+    table: Table, row: tuple[Any, ...], schema: str, unwrap: Callable[[str], str], attnames: dict[int, str]
+) -> None:
     (_, name, unique, primary, key_count, method, predicate, comment, nulls_not_distinct) = row[:9]
-    columns, definitions, opclasses, collations, options, constraint, deferrable, deferred = row[9:]
+    key, definitions, opclasses, collations, options, constraint, deferrable, deferred = row[9:]
     if primary:
         return  # the primary key's own index: Table.primary_key already says everything about it
     if constraint == "x":
         return  # refused with its constraint (_add_constraint)
+    columns = [attnames[n] if n else None for n in key]  # attribute number 0: an expression
     # NULL lists (catalog.INDEXES): no expression parts, only default operator classes, no collations.
     parts = []
     for position in range(key_count):
