@@ -6,7 +6,6 @@ An analyzer's ``name`` is the name of its block in atlas.hcl's ``lint`` block
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -26,18 +25,11 @@ class Analyzer(Protocol):
 
 
 def _registry() -> list[Analyzer]:
-    from . import condrop, data_depend, destructive, incompatible, mysql, naming, sqlite
+    from . import condrop, data_depend, destructive, incompatible, mysql, naming, postgres, sqlite
 
     found: list[Analyzer] = []
-    for module in (destructive, data_depend, incompatible, condrop, mysql, sqlite, naming):
+    for module in (destructive, data_depend, incompatible, condrop, mysql, sqlite, naming, postgres):
         found.extend(module.ANALYZERS)
-    try:
-        postgres = importlib.import_module(f"{__name__}.postgres")
-    except ModuleNotFoundError as e:  # until the PostgreSQL family lands (engineer L2's module)
-        if e.name != f"{__name__}.postgres":
-            raise
-    else:
-        found.extend(postgres.ANALYZERS)
     return found
 
 
