@@ -290,3 +290,42 @@ def test_url_counts_on_postgresql(postgres_server: dict) -> None:
     assert texts["MF101"].endswith("(1 duplicate row found in the --url database)")
     assert texts["MF104"].endswith("(2 NULL values found in the --url database)")
     assert texts["MF103"].endswith("(3 rows found in the --url database)")
+
+
+def test_url_counts_on_mariadb(mysql_server: dict) -> None:
+    import pymysql
+
+    name = f"graticule_lint_{uuid.uuid4().hex[:10]}"
+    admin = pymysql.connect(**mysql_server, autocommit=True)
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}`")
+            cur.execute(f"CREATE TABLE `{name}`.t (id int PRIMARY KEY, a int, b int)")
+            cur.execute(f"INSERT INTO `{name}`.t VALUES (1, NULL, 5), (2, NULL, 5), (3, 1, 6)")
+        url = servers.MYSQL_URL.rsplit("/", 1)[0] + f"/{name}"
+        target = get_driver("mysql").connect(parse_url(url), readonly=True)
+        try:
+            probe = DataProbe(target.conn, target.schema, "mariadb")
+            with open_dev(DEV_URLS["mariadb"]) as dev:
+                report = lint_files(
+                    dev,
+                    [("1.sql", BASE)],
+                    [
+                        (
+                            "2.sql",
+                            "CREATE UNIQUE INDEX t_b ON t (b);\nALTER TABLE t MODIFY a int NOT NULL;\n"
+                            "ALTER TABLE t ADD COLUMN c int NOT NULL;\n",
+                        )
+                    ],
+                    data=probe,
+                )
+        finally:
+            target.close()
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        admin.close()
+    texts = {d.code: d.text for d in report.diagnostics}
+    assert texts["MF101"].endswith("(1 duplicate row found in the --url database)")
+    assert texts["MF104"].endswith("(2 NULL values found in the --url database)")
+    assert texts["MY101"].endswith("(3 rows found in the --url database)")
