@@ -93,8 +93,11 @@ def test_dry_run_on_fresh_database_creates_nothing(ws: Workspace, db: Database) 
 def _all_tables(db: Database) -> list[tuple]:
     if db.engine == "sqlite":
         return db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+    # information_schema spans the whole MySQL server (other tests' databases): stay in this one.
+    where = "table_schema = DATABASE()" if db.engine == "mysql" else "table_catalog = current_database()"
     return db.query(
-        "SELECT table_name FROM information_schema.tables WHERE table_name = 'atlas_schema_revisions'"
+        "SELECT table_name FROM information_schema.tables "
+        f"WHERE table_name = 'atlas_schema_revisions' AND {where}"
     )
 
 

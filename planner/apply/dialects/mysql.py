@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -109,8 +110,10 @@ class MySQLTarget(Target):
             raise LockedError()
 
     def unlock(self) -> None:
-        if self.conn.open:
-            self.query("SELECT RELEASE_LOCK(%s)", (LOCK_NAME,))
+        # Best effort: a broken session has released its locks already, and the original error matters more.
+        with contextlib.suppress(GraticuleError, pymysql.MySQLError):
+            if self.conn.open:
+                self.query("SELECT RELEASE_LOCK(%s)", (LOCK_NAME,))
 
     # ---- revisions table -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Sequence
@@ -126,9 +127,11 @@ class PostgresTarget(Target):
             pause *= 2
 
     def unlock(self) -> None:
-        if not self.conn.closed:
-            self.rollback()
-            self.query("SELECT pg_advisory_unlock(%s)", (lock_key(),))
+        # Best effort: a broken session has released its locks already, and the original error matters more.
+        with contextlib.suppress(GraticuleError, psycopg.Error):
+            if not self.conn.closed:
+                self.rollback()
+                self.query("SELECT pg_advisory_unlock(%s)", (lock_key(),))
 
     # ---- revisions table -----------------------------------------------------------------------------
 
