@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .changes import Change
@@ -75,22 +76,33 @@ def migrate_diff(opts: DiffOptions) -> DiffResult:
         if not changes:
             return DiffResult(statements=[])
         statements = dev.driver.plan(changes)
-        verify_plan(dev, statements, desired)
         content = render_plan(statements, name=opts.name, template=opts.format)
-        if opts.check:
-            return DiffResult(statements=statements, content=content)
         base = [(f.name, f.text) for f in mdir.files()]
-        path = mdir.write_migration(content, name=opts.name)
-        mdir.write_sum()
-        report = None
         # A first migration creates every table: no existing row or deployed code can be hurt, and only a
         # naming policy has anything to say. Skipping it keeps the initial diff of a large project fast.
-        if opts.lint is not None and (base or "naming" in opts.lint.analyzers):
-            # The same dev database, emptied: the directory is replayed, then the new file statement by
-            # statement, as `migrate lint --latest 1` would.
-            dev.reset()
+        lint = opts.lint is not None and not opts.check and (bool(base) or "naming" in opts.lint.analyzers)
+        report = None
+        now = datetime.now(UTC)
+        if lint:
+            # The dev database holds the replayed directory: the new file runs on it statement by statement
+            # as `migrate lint --latest 1` would run it, and the state it leaves is the verification.
+            assert opts.lint is not None
             positions = parse_positions("\n".join(source.sql for source in sources))
-            report = lint_files(dev, base, [(path.name, content)], opts.lint, positions)
+            name = mdir.new_file_name(opts.name, now)
+            report = lint_files(dev, base, [(name, content)], opts.lint, positions, base_replayed=True)
+            failed = report.files[0].error if report.files else None
+            if failed:
+                raise PlanVerificationError(
+                    f"the planned migration failed on the dev database ({failed}); this is a graticule bug, "
+                    "nothing was written"
+                )
+            require_desired(dev, desired)
+        else:
+            verify_plan(dev, statements, desired)
+        if opts.check:
+            return DiffResult(statements=statements, content=content)
+        path = mdir.write_migration(content, name=opts.name, now=now)
+        mdir.write_sum()
     return DiffResult(statements=statements, content=content, path=path, lint=report)
 
 
@@ -107,6 +119,11 @@ def verify_plan(dev: DevDatabase, statements: list[Statement], desired: Schema) 
     """Apply the plan on the dev database (holding the current state) and require the desired state."""
     for stmt in statements:
         dev.execute(stmt.sql(), f"planned statement {stmt.comment!r}")
+    require_desired(dev, desired)
+
+
+def require_desired(dev: DevDatabase, desired: Schema) -> None:
+    """The dev database must now hold the desired state, or the plan is wrong and nothing may be written."""
     residual = dev.diff(dev.inspect(), desired)
     if residual:
         raise PlanVerificationError(

@@ -66,14 +66,18 @@ def lint_files(
     policy: LintPolicy | None = None,
     positions: Mapping[str, str] | None = None,
     data: DataProbe | None = None,
+    *,
+    base_replayed: bool = False,
 ) -> LintReport:
-    """Lint ``files`` (``(name, text)``) on top of ``base``; the dev database must be clean on entry."""
+    """Lint ``files`` (``(name, text)``) on top of ``base``; the dev database must be clean on entry, or
+    already hold ``base`` when ``base_replayed`` (``migrate diff`` lints on the database it planned with)."""
     started = time.perf_counter()
     policy = policy or LintPolicy()
     dialect, version = server_flavour(dev)
     report = LintReport(base=[name for name, _ in base], dialect=dialect)
-    for name, text in base:
-        dev.run_sql(text, name)
+    if not base_replayed:
+        for name, text in base:
+            dev.run_sql(text, name)
     schema = dev.inspect()
     new_tables: set[str] = set()
     new_columns: set[tuple[str, str]] = set()

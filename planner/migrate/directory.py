@@ -129,12 +129,16 @@ class MigrationDir:
 
     def write_migration(self, content: str, name: str = "", *, now: datetime | None = None) -> Path:
         """Write ``<version>[_<name>].sql``; the caller rewrites ``atlas.sum`` afterwards."""
+        path = self.path / self.new_file_name(name, now)
+        path.write_text(content, encoding="utf-8", newline="")
+        return path
+
+    def new_file_name(self, name: str = "", now: datetime | None = None) -> str:
+        """The name the next file written at ``now`` gets: ``<version>[_<name>].sql``."""
         if "/" in name or "\\" in name:
             raise GraticuleError(f"invalid migration name {name!r}: it must not contain a path separator")
         version = self.next_version(now)
-        path = self.path / (f"{version}_{name}.sql" if name else f"{version}.sql")
-        path.write_text(content, encoding="utf-8", newline="")
-        return path
+        return f"{version}_{name}.sql" if name else f"{version}.sql"
 
 
 def _parse_version(version: str) -> datetime | None:
