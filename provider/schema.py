@@ -23,6 +23,7 @@ from graticule.provider.fresh import ShortcutUnsafe
 from graticule.provider.planning import forwards_plan
 from graticule.provider.positions import Position, table_positions
 from graticule.provider.selection import only_apps, resolve_app_labels
+from graticule.provider.speedups import django_speedups
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _generate_schema(request: SchemaRequest) -> str:
     dialect = get_dialect(request.dialect)
     PATHS.clear()
     app_labels = resolve_app_labels(request.apps) if request.apps else None
-    with _swappable_names_remembered():
+    with _swappable_names_remembered(), django_speedups():
         try:
             plan = forwards_plan(fresh=request.fresh)
         except ProviderError:
@@ -133,15 +134,23 @@ def _swappable_names_remembered() -> Iterator[None]:
     whose cache is shared by every registry and emptied whenever any registry changes — and rendering
     migration states changes their own registries all the time, so the lookup, a scan of every installed
     model, runs again and again. The project registry itself does not change while the schema is built, so
-    neither do its answers.
+    neither do its answers. Every answer comes from one pass over the models, the same loop as Django's
+    lookup (4.2 to 5.2) run once for every model string: the first model, in registry order, that is swapped
+    for it or is it and swappable gives the setting's name.
     """
-    lookup = apps.get_swappable_settings_name
-    answers: dict[str, str | None] = {}
+    answers: dict[str, str | None] | None = None
 
     def remembered(to_string: str) -> str | None:
-        if to_string not in answers:
-            answers[to_string] = lookup(to_string)
-        return answers[to_string]
+        nonlocal answers
+        if answers is None:
+            answers = {}
+            for model in apps.get_models(include_swapped=True):
+                swapped, swappable = model._meta.swapped, model._meta.swappable
+                if swapped:
+                    answers.setdefault(swapped.lower(), swappable)
+                if swappable:
+                    answers.setdefault(model._meta.label_lower, swappable)
+        return answers.get(to_string.lower())
 
     apps.get_swappable_settings_name = remembered  # type: ignore[method-assign]
     try:
