@@ -1,0 +1,36 @@
+"""Eight ``migrate apply`` processes started together on one database: one applies, the others wait for the
+lock (then find nothing pending) or give up with a message about the lock; every file runs exactly once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .harness import LOCK_WORDS, Engine, Workload, apply, database, one_error_line, spawn_apply
+
+APPLIERS = 8
+
+
+def test_concurrent_appliers_apply_each_file_once(engine: Engine, tmp_path: Path) -> None:
+    workload = Workload(engine, tmp_path / "migrations", files=6)
+    workload.write()
+    with database(engine, tmp_path) as ref:
+        clean = apply(ref, workload.url)
+        assert clean.code == 0, clean.output
+        reference = engine.inspect(ref)
+    with database(engine, tmp_path) as url:
+        logs = [tmp_path / f"applier{i}.log" for i in range(APPLIERS)]
+        procs = [spawn_apply(url, workload.url, log=log) for log in logs]
+        codes = [proc.wait(timeout=120) for proc in procs]
+        outputs = [log.read_text() for log in logs]
+        assert 0 in codes, "\n---\n".join(outputs)
+        for code, output in zip(codes, outputs, strict=True):
+            if code != 0:
+                assert code == 1, output
+                line = one_error_line(output)
+                assert LOCK_WORDS.search(line), f"a concurrent applier failed for another reason: {line}"
+        workload.check_applied_once(url)
+        assert engine.schema_diff(url, reference) == []
+        # And a late applier finds nothing to do.
+        late = apply(url, workload.url)
+        assert late.code == 0, late.output
+        workload.check_applied_once(url)
