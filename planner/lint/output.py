@@ -24,27 +24,31 @@ to change there (``django: polls/models.py:12: add db_default= to the field``).
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from ..gotemplate import Template, go_json
 from .report import FileReport, LintReport, PositionedDiagnostic
 
 DOCS_URL = "https://atlasgo.io/lint/analyzers#"
-# Atlas wraps a diagnostic ("L<line>: <text> <url>") at 80 columns, continuation lines under the text.
-WRAP = 80
+# Atlas's template gives a diagnostic or a fix ``85 - len(prefix)`` columns (its ``maxWidth`` counts the
+# words' lengths only, not the spaces between them); continuation lines are indented by 9 spaces.
+WIDTH = 85
 CONTINUATION = " " * 9
 
 
 def text_report(report: LintReport) -> str:
+    if not report.files:
+        return ""  # Atlas prints nothing when there is nothing new to lint
     lines = [_heading(report), ""]
     for file in report.files:
-        lines.append(f"  -- analyzing version {file.version}")
         lines.extend(_file_lines(file))
-    lines += ["", "  -------------------------", f"  -- {go_duration(report.duration)}"]
+        lines.append("")
+    lines += ["  -------------------------", f"  -- {go_duration(report.duration)}"]
     lines.append(f"  -- {_versions_summary(report)}")
-    statements = sum(f.statements for f in report.files)
-    lines.append(f"  -- {_plural(statements, 'schema change')}")
+    changes = sum(f.changes for f in report.files)
+    if changes:
+        lines.append(f"  -- {_plural(changes, 'schema change')}")
     diagnostics = len(report.diagnostics)
     if diagnostics:
         lines.append(f"  -- {_plural(diagnostics, 'diagnostic')}")
@@ -59,8 +63,11 @@ def _heading(report: LintReport) -> str:
 
 
 def _file_lines(file: FileReport) -> list[str]:
-    lines: list[str] = []
-    if not file.reports and file.error is None:
+    if file.error is not None and not file.reports:
+        # Atlas's layout for a file that could not be loaded: the error alone, no version heading.
+        return [f"  Error: {file.error}"]
+    lines = [f"  -- analyzing version {file.version}"]
+    if not file.reports:
         lines.append("    -- no diagnostics found")
     fixes: list[str] = []
     for report in file.reports:
@@ -71,20 +78,42 @@ def _file_lines(file: FileReport) -> list[str]:
                 fixes.append(diag.fix)
     if fixes:
         lines.append(f"    -- suggested {'fix' if len(fixes) == 1 else 'fixes'}:")
-        lines.extend(f"      -> {fix}" for fix in fixes)
+        for fix in fixes:
+            lines.extend(_wrapped("      -> ", fix))
     if file.error is not None:
-        lines.append(f"    -- Error: {file.error}")
+        # The statements before the failing one were analyzed; then the file stopped.
+        lines.append(f"  Error: {file.error}")
     else:
         lines.append(f"  -- ok ({go_duration(file.duration)})")
     return lines
 
 
 def _diagnostic_lines(diag: PositionedDiagnostic) -> list[str]:
-    wrapped = textwrap.wrap(f"L{diag.line}: {diag.text} {DOCS_URL}{diag.code}", WRAP, break_long_words=False)
-    lines = [f"      -- {wrapped[0]}"] + [CONTINUATION + rest for rest in wrapped[1:]]
+    lines = _wrapped(f"      -- L{diag.line}: ", f"{diag.text} {DOCS_URL}{diag.code}")
     django = django_note(diag)
     if django:
-        lines.append(f"{CONTINUATION}django: {django}")
+        lines.extend(_wrapped(CONTINUATION, f"django: {django}"))
+    return lines
+
+
+def _wrapped(prefix: str, text: str) -> list[str]:
+    """``prefix`` + the text cut as Atlas's ``maxWidth`` cuts it, continuation lines under it."""
+    cut = max_width(text, WIDTH - len(prefix))
+    return [prefix + cut[0]] + [CONTINUATION + line for line in cut[1:]]
+
+
+def max_width(text: str, n: int) -> list[str]:
+    """Atlas's ``maxWidth`` template function: lines of words whose lengths (spaces not counted) stay within
+    ``n``; a first word longer than ``n`` yields an empty first line, as Atlas's does."""
+    words = text.split()
+    lines: list[str] = []
+    start = length = 0
+    for i, word in enumerate(words):
+        if length + len(word) > n:
+            lines.append(" ".join(words[start:i]))
+            start, length = i, 0
+        length += len(word)
+    lines.append(" ".join(words[start:]))
     return lines
 
 
@@ -136,12 +165,50 @@ def _trim(value: float) -> str:
 # ---- Atlas's JSON shape ---------------------------------------------------------------------------------
 
 
-def atlas_data(report: LintReport, env: dict[str, str]) -> dict[str, Any]:
+def atlas_env(dev_url: str, directory: str) -> dict[str, Any]:
+    """Atlas's ``Env``: the driver's registered name, the dev URL as Go marshals Atlas's ``sqlclient.URL`` (a
+    ``net/url.URL`` plus the connected ``Schema``; user info is an object without fields, so no password
+    shows), and the directory's path."""
+    parts = urlsplit(dev_url)
+    scheme = parts.scheme.lower()
+    query = parts.query
+    if scheme.startswith("sqlite"):
+        driver, schema = "sqlite", "main"
+    elif scheme.startswith("postgres"):
+        driver, schema = "postgres", parse_qs(query).get("search_path", [""])[-1]
+    else:
+        # Atlas's MySQL driver adds parseTime=true to the query (Go's Values.Encode sorts the keys).
+        driver = "maria" if scheme.startswith("maria") else "mysql"
+        values = parse_qs(query, keep_blank_values=True)
+        values["parseTime"] = ["true"]
+        query = urlencode(sorted(values.items()), doseq=True)
+        schema = unquote(parts.path).removeprefix("/")
+    url = {
+        "Scheme": parts.scheme,
+        "Opaque": "",
+        "User": {} if "@" in parts.netloc else None,
+        "Host": parts.netloc.rpartition("@")[2],
+        "Path": unquote(parts.path),
+        "RawPath": "",
+        "OmitHost": False,
+        "ForceQuery": False,
+        "RawQuery": query,
+        "Fragment": unquote(parts.fragment),
+        "RawFragment": "",
+        "Schema": schema,
+    }
+    return _omit({"Driver": driver, "URL": url, "Dir": directory})
+
+
+def atlas_data(report: LintReport, env: dict[str, Any]) -> dict[str, Any]:
     """The value ``--format`` templates see: Atlas's ``SummaryReport`` (``Env``, ``Steps``, ``Files``), empty
     fields left out as Go's ``omitempty`` does. Diagnostics carry graticule's extras ``Line``, ``Model``,
     ``Hint`` next to Atlas's ``Pos``, ``Text``, ``Code``, ``SuggestedFixes``."""
     files = [_file_data(f) for f in report.files]
-    steps: list[dict[str, Any]] = [
+    steps: list[dict[str, Any]] = []
+    if report.sum_checked:
+        steps.append({"Name": "Migration Integrity Check", "Text": "File atlas.sum is valid"})
+    steps += [
         {
             "Name": "Detect New Migration Files",
             "Text": f"Found {len(report.files)} new migration files (from "
@@ -199,7 +266,7 @@ def _omit(value: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in value.items() if v not in (None, "", [], {}, 0) or isinstance(v, bool)}
 
 
-def template_report(report: LintReport, template: str, env: dict[str, str]) -> str:
+def template_report(report: LintReport, template: str, env: dict[str, Any]) -> str:
     """Run a ``--format`` Go template (``{{ json . }}``) on Atlas's report shape."""
     return Template(template, "format", {"json": go_json}).execute(atlas_data(report, env))
 

@@ -16,7 +16,7 @@ class PositionedDiagnostic:
     line: int
     """1-based line of the statement in the file."""
     pos: int
-    """0-based character offset of the statement in the file (Atlas's ``Pos``)."""
+    """0-based byte offset (UTF-8) of the statement in the file: Atlas's ``Pos``, which Go counts in bytes."""
     fix: str | None = None
     hint: str | None = None
     """The Django-side advice; shown with ``model_pos``."""
@@ -47,7 +47,10 @@ class FileReport:
     duration: float = 0.0
     """Seconds spent running and analyzing the file."""
     statements: int = 0
-    """Statements executed (Atlas's "schema changes")."""
+    """Statements (or SQLite table rebuilds) analyzed."""
+    changes: int = 0
+    """Schema changes the statements made (Atlas's "N schema changes": a table added, dropped, renamed or
+    modified counts once)."""
 
     @property
     def version(self) -> str:
@@ -69,6 +72,8 @@ class LintReport:
     """Names of the files replayed before the linted ones."""
     dialect: str = ""
     duration: float = 0.0
+    sum_checked: bool = False
+    """The directory's atlas.sum exists and matched the files (Atlas's "Migration Integrity Check" step)."""
 
     @property
     def diagnostics(self) -> list[PositionedDiagnostic]:

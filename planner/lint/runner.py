@@ -18,12 +18,13 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlglot
 from sqlglot import exp
 
 from ..changes import AddColumn, AddTable, Change, DropTable, ModifyTable
-from ..devdb import DevDatabase
+from ..drivers import Connection, Driver
 from ..errors import GraticuleError
 from ..migrate.directives import parse_directive, parse_directives
 from ..migrate.split import SQLGLOT_DIALECTS, FileStatement, split_statements
@@ -39,6 +40,22 @@ from .report import FileReport, LintReport, PositionedDiagnostic, Report
 
 # Dialects whose DDL does not run inside a transaction (each statement commits on its own).
 NON_TRANSACTIONAL_DDL = frozenset({"mysql", "mariadb"})
+
+
+class DevDatabase(Protocol):
+    """What the linter needs of the dev database (``planner.devdb.DevDatabase`` provides it); a protocol, so
+    lint/ does not import the floor above it."""
+
+    driver: Driver
+    session: Connection
+
+    def run_sql(self, text: str, label: str) -> None: ...
+
+    def execute(self, sql: str, where: str) -> None: ...
+
+    def inspect(self) -> Schema: ...
+
+    def diff(self, current: Schema, desired: Schema) -> list[Change]: ...
 
 
 @dataclass
@@ -124,13 +141,15 @@ def lint_files(
             )
             ctx.table_renames = table_renames(ctx)
             ctx.column_renames = column_renames(ctx)
+            # A renamed table diffs as a drop and an add; Atlas counts the rename once.
+            file_report.changes += len(changes) - len(ctx.table_renames)
             ctx.changes = without_renames(ctx)
             if file_nolint != frozenset():
                 for analyzer in analyzers:
                     for diag in analyzer.analyze(ctx, policy.options(analyzer)):
                         if _skipped(diag, analyzer, file_nolint) or _skipped(diag, analyzer, step.nolint):
                             continue
-                        _add(found, analyzer, policy, step.stmt, name, diag, positions)
+                        _add(found, analyzer, policy, step.stmt, name, text, diag, positions)
             _remember_new(ctx, new_tables, new_columns)
             new_schemas.update(created_schemas(ctx))
         order = {a.name: i for i, a in enumerate(reversed(analyzers))}
@@ -305,6 +324,7 @@ def _add(
     policy: LintPolicy,
     stmt: FileStatement,
     file: str,
+    text: str,
     diag: Diagnostic,
     positions: Mapping[str, str] | None,
 ) -> None:
@@ -320,7 +340,7 @@ def _add(
             text=diag.text,
             file=file,
             line=stmt.line,
-            pos=stmt.offset,
+            pos=len(text[: stmt.offset].encode("utf-8")),
             fix=diag.fix,
             hint=diag.hint,
             model_pos=positions.get(table) if positions and table else None,

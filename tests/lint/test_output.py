@@ -8,9 +8,17 @@ import pytest
 from lintkit import lint
 
 from graticule.planner.errors import GraticuleError
-from graticule.planner.lint.output import github_report, go_duration, template_report, text_report
+from graticule.planner.lint.output import (
+    atlas_env,
+    github_report,
+    go_duration,
+    max_width,
+    template_report,
+    text_report,
+)
 from graticule.planner.lint.report import LintReport
 
+DEV = "sqlite://dev?mode=memory"
 BASE = "CREATE TABLE users (id int);\nCREATE TABLE pets (id int);\n"
 
 
@@ -71,25 +79,87 @@ def test_text_wraps_long_diagnostics_and_shows_the_model() -> None:
         )
     )
     text = text_report(report)
+    # Atlas's maxWidth: 85 - len("      -- L1: ") = 72 columns of word lengths (spaces not counted).
     assert (
-        '      -- L1: Adding a non-nullable "int" column "age" will fail in case table "users" is\n'
-        "         not empty https://atlasgo.io/lint/analyzers#MF103\n"
+        '      -- L1: Adding a non-nullable "int" column "age" will fail in case table "users" is not empty\n'
+        "         https://atlasgo.io/lint/analyzers#MF103\n"
         "         django: accounts/models.py:12: add db_default= to the field" in text
     )
     assert "  -- 1 version with warnings\n" in text
 
 
 def test_text_reports_a_failing_file() -> None:
+    """Atlas's layout for a file that could not be loaded: the error without a version heading, and no
+    "schema changes" line when nothing changed."""
     report = fixed(lint(BASE, "ALTER TABLE nope ADD COLUMN x int;\n"))
+    assert text_report(report) == (
+        "Analyzing changes from version 1 to 2 (1 migration in total):\n"
+        "\n"
+        "  Error: 2.sql:1: executing statement: no such table: nope\n"
+        "\n"
+        "  -------------------------\n"
+        "  -- 12.3ms\n"
+        "  -- 1 version with errors\n"
+    )
+
+
+def test_text_failing_file_after_diagnostics_keeps_them() -> None:
+    report = fixed(lint(BASE, "DROP TABLE pets;\nALTER TABLE nope ADD COLUMN x int;\n"))
     text = text_report(report)
-    assert "    -- Error: 2.sql:1: executing statement:" in text
-    assert "  -- 1 version with errors\n" in text
+    assert "  -- analyzing version 2\n    -- destructive changes detected:\n" in text
+    assert "  Error: 2.sql:2: executing statement: no such table: nope\n\n  ------" in text
+    assert "-- ok" not in text
+
+
+def test_text_separates_versions_with_a_blank_line() -> None:
+    report = fixed(lint(BASE, "CREATE TABLE a (id int);\n", "CREATE TABLE b (id int);\n"))
+    assert "  -- ok (90.668µs)\n\n  -- analyzing version 3\n" in text_report(report)
+
+
+def test_text_of_nothing_to_lint_is_empty() -> None:
+    assert text_report(LintReport()) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("a bb ccc", 6, ["a bb ccc"]),
+        ("a bb ccc dd", 6, ["a bb ccc", "dd"]),
+        ("toolongword x", 4, ["", "toolongword", "x"]),
+        ("", 10, [""]),
+    ],
+)
+def test_max_width_is_atlas_s(text: str, width: int, lines: list[str]) -> None:
+    assert max_width(text, width) == lines
+
+
+def test_long_fixes_wrap_like_diagnostics() -> None:
+    name = "a_table_with_a_rather_long_name_for_wrapping"
+    report = fixed(lint(f"CREATE TABLE {name} (id int);\n", f"DROP TABLE {name};\n"))
+    text = text_report(report)
+    assert (
+        "      -> Add a pre-migration check to ensure table\n"
+        f'         "{name}" is empty before dropping it\n' in text
+    )
+
+
+def test_pos_counts_bytes() -> None:
+    """Atlas's Pos is a Go byte offset: a non-ASCII comment before the statement counts its UTF-8 bytes."""
+    first = "-- été ☃\nCREATE TABLE n (id int);\n"
+    report = lint(BASE, first + "DROP TABLE pets;\n")
+    (diag,) = report.diagnostics
+    assert diag.pos == len(first.encode("utf-8")) and diag.pos != len(first)
+    assert diag.line == 3
 
 
 def test_json_has_atlas_shape_and_graticule_extras() -> None:
     report = lint(BASE, "CREATE TABLE n (id int);\nDROP TABLE pets;\n", positions={"pets": "zoo/models.py:3"})
-    out = json.loads(template_report(report, "{{ json . }}", {"Driver": "sqlite", "Dir": "migrations"}))
-    assert out["Env"] == {"Driver": "sqlite", "Dir": "migrations"}
+    out = json.loads(template_report(report, "{{ json . }}", atlas_env(DEV, "migrations")))
+    assert out["Env"] == {
+        "Driver": "sqlite",
+        "URL": go_url("sqlite", "dev", "", "mode=memory"),
+        "Dir": "migrations",
+    }
     assert [s["Name"] for s in out["Steps"]] == [
         "Detect New Migration Files",
         "Replay Migration Files",
@@ -108,6 +178,45 @@ def test_json_has_atlas_shape_and_graticule_extras() -> None:
     ]
     assert (diag["Line"], diag["Model"]) == (2, "zoo/models.py:3")
     assert "two deploys" in diag["Hint"]
+
+
+def go_url(scheme: str, host: str, path: str, query: str, schema: str = "main", user: bool = False) -> dict:
+    """Atlas's ``sqlclient.URL`` as Go's encoding/json writes it (``net/url.URL`` fields, then ``Schema``)."""
+    return {
+        "Scheme": scheme,
+        "Opaque": "",
+        "User": {} if user else None,
+        "Host": host,
+        "Path": path,
+        "RawPath": "",
+        "OmitHost": False,
+        "ForceQuery": False,
+        "RawQuery": query,
+        "Fragment": "",
+        "RawFragment": "",
+        "Schema": schema,
+    }
+
+
+def test_env_urls_are_atlas_s_url_objects_without_passwords() -> None:
+    env = atlas_env("postgres://u:secret@127.0.0.1:5432/db?sslmode=disable&search_path=app", "m")
+    assert env["Driver"] == "postgres"
+    assert env["URL"] == go_url(
+        "postgres", "127.0.0.1:5432", "/db", "sslmode=disable&search_path=app", "app", user=True
+    )
+    assert "secret" not in json.dumps(env)
+    env = atlas_env("mysql://root@localhost:3306/shop?tls=false", "m")
+    assert env["Driver"] == "mysql"
+    assert env["URL"] == go_url("mysql", "localhost:3306", "/shop", "parseTime=true&tls=false", "shop", True)
+    assert atlas_env("mariadb://root@h/x", "m")["Driver"] == "maria"
+    assert atlas_env("postgres://h/db", "m")["URL"]["Schema"] == ""
+
+
+def test_json_integrity_step_when_the_sum_was_checked() -> None:
+    report = lint(BASE, "DROP TABLE pets;\n")
+    report.sum_checked = True
+    steps = json.loads(template_report(report, "{{ json . }}", {}))["Steps"]
+    assert steps[0] == {"Name": "Migration Integrity Check", "Text": "File atlas.sum is valid"}
 
 
 def test_templates_walk_the_report() -> None:
