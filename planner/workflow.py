@@ -20,7 +20,7 @@ from .errors import PlanVerificationError
 from .lint.policy import LintPolicy
 from .lint.report import LintReport
 from .lint.runner import lint_files
-from .lint.workflow import parse_positions
+from .lint.positions import parse_positions
 from .migrate.directory import MigrationDir
 from .migrate.writer import render_plan
 from .plan import Statement

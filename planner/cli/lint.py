@@ -5,13 +5,24 @@ from __future__ import annotations
 import sys
 
 import click
+from click.core import ParameterSource
 
 from ..errors import GraticuleError
-from ..lint.output import github_report, template_report, text_report
+from ..lint.output import atlas_env, github_report, template_report, text_report
 from ..lint.policy import LintPolicy
-from ..lint.workflow import LintOptions, migrate_lint
-from ..urls import redact
-from .common import DEFAULT_DIR, EnvSettings, config_option, dir_option, env_option, user_errors, var_option
+from ..lint_workflow import LintOptions, migrate_lint
+from .common import (
+    DEFAULT_DIR,
+    EnvSettings,
+    config_option,
+    config_path,
+    dir_option,
+    env_option,
+    load_config,
+    parse_var_flags,
+    user_errors,
+    var_option,
+)
 from .groups import migrate
 
 
@@ -49,6 +60,10 @@ def lint_cmd(
     if not dev:
         raise GraticuleError("no dev database: set `dev` in the env or pass --dev-url")
     lint = settings.lint
+    if env is None and click.get_current_context().get_parameter_source("config") != ParameterSource.DEFAULT:
+        # Atlas reads the top-level lint block when a config file is named without an env.
+        lint = load_config(str(config_path(config)), variables=parse_var_flags(variables)).lint
+        settings.lint_format = lint.format
     if latest is None and git_base is None and lint is not None:
         # The env's change detector applies only when no flag chose one (Atlas's precedence).
         latest, git_base = lint.latest, lint.git.base
@@ -72,8 +87,7 @@ def lint_cmd(
     if fmt == "github":
         click.echo(github_report(report, _dir_path(dir_url)), nl=False)
     elif fmt:
-        env_data = {"Driver": report.dialect, "URL": redact(dev), "Dir": _dir_path(dir_url)}
-        click.echo(template_report(report, fmt, env_data))
+        click.echo(template_report(report, fmt, atlas_env(dev, _dir_path(dir_url))))
     else:
         click.echo(text_report(report), nl=False)
     if report.has_errors:

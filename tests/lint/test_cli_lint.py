@@ -120,7 +120,68 @@ def test_a_failing_file_fails_the_lint(tmp_path: Path) -> None:
     write_dir(tmp_path, {**FILES, "4_bad.sql": "ALTER TABLE nope ADD COLUMN x int;\n"})
     code, out, _ = lint_cli(tmp_path, "--latest", "1")
     assert code == 1
-    assert "    -- Error: 4_bad.sql:1: executing statement:" in out
+    assert "  Error: 4_bad.sql:1: executing statement: no such table: nope\n" in out
+
+
+def test_a_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    write_dir(tmp_path, {**FILES, "4_bad.sql": "-- a comment\n\nCREATE TABLE t (a int;\n"})
+    code, out, err = lint_cli(tmp_path, "--latest", "1")
+    assert code == 1 and err == ""
+    assert '  Error: 4_bad.sql:3: executing statement: near ";": syntax error\n' in out
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_latest_must_be_positive(tmp_path: Path, value: str) -> None:
+    write_dir(tmp_path, FILES)
+    code, out, err = lint_cli(tmp_path, "--latest", value)
+    assert (code, out) == (1, "")
+    assert err == f"Error: --latest must be a positive number, got {value}\n"
+
+
+def test_nonexistent_directory_and_unreachable_dev(tmp_path: Path) -> None:
+    result = run_cli(
+        "migrate", "lint", "--dir", "file://nowhere", "--dev-url", DEV, "--latest", "1", cwd=tmp_path
+    )
+    assert result.code == 1 and result.stderr == "Error: migration directory 'nowhere' does not exist\n"
+    write_dir(tmp_path, FILES)
+    result = run_cli(
+        "migrate",
+        "lint",
+        "--dir",
+        "file://migrations",
+        "--dev-url",
+        "postgres://u:pw@127.0.0.1:1/x",
+        "--latest",
+        "1",
+        cwd=tmp_path,
+    )
+    assert result.code == 1 and result.stderr.startswith("Error: ") and "pw" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_json_env_is_atlas_s(tmp_path: Path) -> None:
+    write_dir(tmp_path, FILES)
+    _, out, _ = lint_cli(tmp_path, "--latest", "1", "--format", "{{ json .Env }}")
+    env = json.loads(out)
+    assert env["Driver"] == "sqlite" and env["Dir"] == "migrations"
+    assert (env["URL"]["Scheme"], env["URL"]["Host"], env["URL"]["RawQuery"]) == (
+        "sqlite",
+        "dev",
+        "mode=memory",
+    )
+    assert env["URL"]["Schema"] == "main"
+    _, out, _ = lint_cli(tmp_path, "--latest", "1", "--format", "{{ range .Steps }}{{ .Name }};{{ end }}")
+    assert out.startswith("Migration Integrity Check;Detect New Migration Files;")
+
+
+def test_top_level_lint_block_read_with_an_explicit_config(tmp_path: Path) -> None:
+    """Atlas: ``-c`` without ``--env`` applies the file's top-level lint block (not read without ``-c``)."""
+    write_dir(tmp_path, FILES)
+    (tmp_path / "atlas.hcl").write_text("lint {\n  latest = 2\n  destructive {\n    error = false\n  }\n}\n")
+    code, out, _ = lint_cli(tmp_path, "-c", "file://atlas.hcl")
+    assert code == 0 and "from version 1 to 3" in out and "#DS102" in out
+    code, _, err = lint_cli(tmp_path)
+    assert code == 1 and err.startswith("Error: nothing to lint")
 
 
 # ---- --git-base -------------------------------------------------------------------------------------------
@@ -191,8 +252,10 @@ def test_git_base_errors(tmp_path: Path) -> None:
     write_dir(repo, FILES)
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "all")
-    code, _, err = lint_cli(repo, "--git-base", "main")
-    assert err.strip() == "Error: no new migration files to lint"
+    code, out, err = lint_cli(repo, "--git-base", "main")
+    assert (code, out, err) == (0, "", "")  # no new files (a pull request without migrations): as Atlas
+    code, out, _ = lint_cli(repo, "--git-base", "main", "--format", "{{ json . }}")
+    assert code == 0 and json.loads(out)["Steps"][1]["Text"] == "Found 0 new migration files (from 3 total)"
     code, _, err = lint_cli(repo, "--git-base", "nosuchbranch")
     assert err.startswith("Error: git merge-base HEAD nosuchbranch: ")
 

@@ -11,28 +11,25 @@ Which files are new:
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..desired import SourceContext, load_desired
-from ..devdb import open_dev
-from ..drivers import Connection, get_driver
-from ..errors import GraticuleError
-from ..migrate.directory import MigrationDir
-from ..urls import parse_url
-from .data import DataProbe
-from .policy import LintPolicy
-from .report import LintReport
-from .runner import lint_files
+from .desired import SourceContext, load_desired
+from .devdb import open_dev
+from .drivers import Connection, get_driver
+from .errors import GraticuleError
+from .lint.data import DataProbe
+from .lint.policy import LintPolicy
+from .lint.positions import parse_positions
+from .lint.report import LintReport
+from .lint.runner import lint_files
+from .migrate.directory import MigrationDir
+from .urls import parse_url
 
 Files = list[tuple[str, str]]
-
-# `-- atlas:pos <table>[type=table] <path>:<line>`, as the provider prints it.
-POSITION = re.compile(r"^--\s*atlas:pos\s+(?P<table>\S+?)\[type=table\]\s+(?P<pos>\S+)\s*$", re.MULTILINE)
 
 
 @dataclass
@@ -57,6 +54,10 @@ def migrate_lint(opts: LintOptions) -> LintReport:
     mdir = MigrationDir.open(opts.dir_url)
     mdir.validate()
     base, files = select_files(mdir, opts.latest, opts.git_base, opts.git_dir)
+    sum_checked = mdir.sum_path.exists()
+    if not files:
+        # Nothing new (a pull request without migrations): Atlas reports nothing and succeeds.
+        return LintReport(base=[name for name, _ in base], sum_checked=sum_checked)
     positions = model_positions(opts.src, opts.sources, opts.warn)
     with ExitStack() as stack:
         dev = stack.enter_context(open_dev(opts.dev_url))
@@ -65,7 +66,9 @@ def migrate_lint(opts: LintOptions) -> LintReport:
             target = open_target(opts.url, dev.driver.name)
             stack.callback(target.close)
             probe = DataProbe(target.conn, target.schema, dev.driver.name)
-        return lint_files(dev, base, files, opts.policy, positions, probe)
+        report = lint_files(dev, base, files, opts.policy, positions, probe)
+    report.sum_checked = sum_checked
+    return report
 
 
 def select_files(
@@ -89,8 +92,6 @@ def select_files(
         base = files_at_base(mdir.path, git_base, git_dir)
         at_base = {name for name, _ in base}
         files = [(name, text) for name, text in current if name not in at_base]
-    if not files:
-        raise GraticuleError("no new migration files to lint")
     return base, files
 
 
@@ -140,10 +141,6 @@ def model_positions(
             warn(f"model positions unavailable: {e}")
         return {}
     return parse_positions("\n".join(d.sql for d in desired))
-
-
-def parse_positions(sql: str) -> dict[str, str]:
-    return {m["table"]: m["pos"] for m in POSITION.finditer(sql)}
 
 
 def open_target(url: str, dev_dialect: str) -> Connection:
