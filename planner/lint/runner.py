@@ -31,6 +31,7 @@ from ..migrate.split import SQLGLOT_DIALECTS, FileStatement, split_statements
 from ..schema import Schema
 from .analyzers import Analyzer
 from .analyzers.base import object_name
+from .analyzers.postgres_concurrency import ONCE_PER_FILE
 from .context import StatementContext
 from .data import DataProbe
 from .diagnostics import Diagnostic
@@ -117,6 +118,7 @@ def lint_files(
         file_report.statements = len(steps)
         file_nolint = frozenset(directives.nolint) if directives.nolint is not None else None
         found: dict[tuple[str, str], Report] = {}
+        reported_once: set[str] = set()
         grouped = _group_rebuilds(steps, dev)
         exprs = [step.expr for step in steps]
         for step in grouped:
@@ -149,6 +151,10 @@ def lint_files(
                     for diag in analyzer.analyze(ctx, policy.options(analyzer)):
                         if _skipped(diag, analyzer, file_nolint) or _skipped(diag, analyzer, step.nolint):
                             continue
+                        if diag.code in ONCE_PER_FILE:
+                            if diag.code in reported_once:
+                                continue
+                            reported_once.add(diag.code)
                         _add(found, analyzer, policy, step.stmt, name, text, diag, positions)
             _remember_new(ctx, new_tables, new_columns)
             new_schemas.update(created_schemas(ctx))

@@ -236,6 +236,19 @@ def test_concurrent_index_options_turn_checks_off(dev: DevDatabase) -> None:
         assert silenced not in codes and len(codes) == 2, (option, codes)
 
 
+def test_txmode_is_reported_once_per_file(dev: DevDatabase) -> None:
+    """One ``-- atlas:txmode none`` header fixes every CONCURRENTLY statement: PG103 once, at the first."""
+    sql = (
+        "CREATE INDEX CONCURRENTLY t_c ON t (c);\n"
+        "DROP INDEX CONCURRENTLY t_v;\n"
+        "CREATE INDEX CONCURRENTLY t_p ON t (p_id);\n"
+    )
+    assert [(d.code, d.line) for d in _lint(dev, sql)] == [("PG103", 1)]
+    # A statement's nolint does not use up the file's one report.
+    sql = "CREATE TABLE n (id int);\n-- atlas:nolint PG103\n" + sql
+    assert [(d.code, d.line) for d in _lint(dev, sql)] == [("PG103", 4)]
+
+
 def test_blocking_changes_block_can_be_an_error(dev: DevDatabase) -> None:
     policy = LintPolicy(analyzers={"blocking_changes": AnalyzerSettings(error=True)})
     found = _lint(dev, "ALTER TABLE t ALTER COLUMN c TYPE bigint;\nCREATE INDEX t_c ON t (c);\n", policy)

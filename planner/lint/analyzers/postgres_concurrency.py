@@ -27,6 +27,10 @@ from .postgres_statement import is_alter_table, is_concurrently, is_create_index
 
 POSTGRES = frozenset({"postgresql"})
 
+# One directive in the header fixes every CONCURRENTLY statement of the file: the diagnostic is reported once
+# per file, at the first such statement (the runner drops the repeats).
+ONCE_PER_FILE = frozenset({"PG103"})
+
 TXMODE_TEXT = (
     "Indexes cannot be created or deleted concurrently within a transaction. Add the `atlas:txmode none` "
     "directive to the header to prevent this file from running in a transaction"
