@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .harness import CLI_ENV, GRATICULE, Engine, Workload, apply, database
+from .harness import CLI_ENV, GRATICULE, Engine, Workload, apply, apply_args, database
 
 KILLS = 20
 FILES = 24
@@ -44,25 +44,36 @@ class Campaign:
         )
 
 
-def reference_apply(engine: Engine, workload: Workload, tmp: Path) -> tuple[object, float, float]:
+def reference_apply(
+    engine: Engine, workload: Workload, tmp: Path, args: tuple[str, ...] = ()
+) -> tuple[object, float, float]:
     """A clean, uninterrupted apply: its schema, its duration, and the duration of a run with nothing left."""
     with database(engine, tmp) as url:
         start = time.monotonic()
-        first = apply(url, workload.url)
+        first = apply(url, workload.url, *args)
         full = time.monotonic() - start
         assert first.code == 0, first.output
         workload.check_applied_once(url)
         start = time.monotonic()
-        again = apply(url, workload.url)
+        again = apply(url, workload.url, *args)
         noop = time.monotonic() - start
         assert again.code == 0, again.output
         return engine.inspect(url), full, noop
 
 
-def kill_campaign(engine: Engine, tmp: Path, *, seed: int, kills: int = KILLS) -> Campaign:
-    workload = Workload(engine, tmp / "migrations", files=FILES)
+def kill_campaign(
+    engine: Engine,
+    tmp: Path,
+    *,
+    seed: int,
+    kills: int = KILLS,
+    files: int = FILES,
+    args: tuple[str, ...] = (),
+) -> Campaign:
+    """``args`` are extra flags of every ``migrate apply`` run (``--tx-mode all``)."""
+    workload = Workload(engine, tmp / "migrations", files=files)
     workload.write()
-    reference, full, noop = reference_apply(engine, workload, tmp)
+    reference, full, noop = reference_apply(engine, workload, tmp, args)
     stats = Campaign(timings={"clean apply": full, "no-op apply": noop})
     rng = random.Random(seed)
     url = engine.create(tmp)
@@ -70,7 +81,10 @@ def kill_campaign(engine: Engine, tmp: Path, *, seed: int, kills: int = KILLS) -
         while stats.kills < kills:
             before = progress(engine, url)
             proc = subprocess.Popen(
-                apply_argv(url, workload.url), env=CLI_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+                [GRATICULE, *apply_args(url, workload.url, args)],
+                env=CLI_ENV,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
             )
             if rng.random() < EARLY_KILLS:
                 # Before or while the run takes the lock, creates the revisions table, reads the directory.
@@ -98,7 +112,7 @@ def kill_campaign(engine: Engine, tmp: Path, *, seed: int, kills: int = KILLS) -
                 stats.mid_run += 1
             if any(0 < a < totals[v] for v, a in applied.items()):
                 stats.partial += 1
-        final = apply(url, workload.url)
+        final = apply(url, workload.url, *args)
         assert final.code == 0, final.output
         workload.check_applied_once(url)
         assert engine.schema_diff(url, reference) == []
@@ -113,10 +127,6 @@ EARLY_KILLS = 0.15
 # proves no more than one near its start, and costs the whole run's time; twenty short runs walk the
 # directory from its first file to its last instead.
 KILL_WINDOW = 30
-
-
-def apply_argv(url: str, dir_url: str) -> list[str]:
-    return [GRATICULE, "migrate", "apply", "--url", url, "--dir", dir_url]
 
 
 def expected_lines(workload: Workload, engine: Engine, url: str) -> int:
