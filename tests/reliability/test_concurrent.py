@@ -4,9 +4,21 @@ file runs exactly once."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
-from .harness import LOCK_WORDS, Engine, Workload, apply, database, one_error_line, spawn_apply
+from .harness import (
+    CLI_ENV,
+    GRATICULE,
+    LOCK_WORDS,
+    Engine,
+    Workload,
+    apply,
+    apply_args,
+    database,
+    one_error_line,
+    spawn_apply,
+)
 
 APPLIERS = 8
 
@@ -40,4 +52,33 @@ def test_concurrent_appliers_apply_each_file_once(engine: Engine, tmp_path: Path
         # And a late applier finds nothing to do.
         late = apply(url, workload.url)
         assert late.code == 0, late.output
+        workload.check_applied_once(url)
+
+
+def test_sqlite_appliers_with_different_temp_dirs_still_exclude_each_other(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """The SQLite apply lock must follow the database file, not the applier's environment: a service with
+    a private /tmp (systemd PrivateTmp) and an operator's shell on the same host apply to the same file."""
+    engine = sqlite_engine
+    workload = Workload(engine, tmp_path / "migrations", files=6)
+    workload.write()
+    with database(engine, tmp_path) as url:
+        procs = []
+        for i in range(4):
+            tmpdir = tmp_path / f"tmp{i}"
+            tmpdir.mkdir()
+            procs.append(
+                subprocess.Popen(
+                    [GRATICULE, *apply_args(url, workload.url, ())],
+                    env={**CLI_ENV, "TMPDIR": str(tmpdir)},
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+            )
+        outputs = [proc.communicate(timeout=120)[0] for proc in procs]
+        codes = [proc.returncode for proc in procs]
+        for code, output in zip(codes, outputs, strict=True):
+            assert code == 0, f"an applier failed:\n{output}"
         workload.check_applied_once(url)
