@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import GraticuleError
+from ..migrate.checksum import HashFile
+from ..migrate.checksum import validate as validate_sum
 from ..migrate.directives import parse_directives
 from ..migrate.directory import MigrationDir, MigrationFile
 from ..migrate.split import split_statements
@@ -185,7 +187,7 @@ def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
     target, options, report = run.target, run.options, run.report
     exists = prepare_revisions_table(target, options.revisions_schema, create=not options.dry_run)
     revisions = target.read_revisions() if exists else []
-    files = directory.files()
+    files = _locked_files(directory)
     dirty = target.first_object() if not revisions and not options.allow_dirty else None
     plan = pending_files(
         files,
@@ -211,7 +213,7 @@ def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
         report.end = datetime.now(UTC)
         run.events.intro(report)
         return report
-    prepared = _prepare(run, directory, pending, {r.version: r for r in revisions})
+    prepared = _prepare(run, files, pending, {r.version: r for r in revisions})
     if options.tx_mode == "all" and not target.transactional_ddl and not options.dry_run:
         run.events.warning(
             f"{target.driver_name} commits every DDL statement implicitly: --tx-mode all cannot roll back "
@@ -241,11 +243,25 @@ def _select(
     return files
 
 
+def _locked_files(directory: MigrationDir) -> list[MigrationFile]:
+    """The files this run executes, read once under the apply lock and checked against ``atlas.sum`` again.
+
+    The check before connecting gives a fast refusal; this one covers a file edited while the run waited for
+    the lock (a deploy still running). The returned objects keep the bytes just validated
+    (``MigrationFile.content`` is read once), so the statements run and the hashes recorded are exactly the
+    ones ``atlas.sum`` vouches for, whatever happens to the files on disk afterwards.
+    """
+    files = directory.files()
+    validate_sum([(f.name, f.content) for f in files], directory.read_sum())
+    return files
+
+
 def _prepare(
-    run: _Run, directory: MigrationDir, pending: list[MigrationFile], rows: dict[str, Revision]
+    run: _Run, files: list[MigrationFile], pending: list[MigrationFile], rows: dict[str, Revision]
 ) -> list[PreparedFile]:
     """Everything that can refuse the run, checked before any statement executes."""
-    hashes = {entry.name: entry.hash for entry in directory.checksum().entries}
+    sums = HashFile.compute((f.name, f.content) for f in files)
+    hashes = {entry.name: entry.hash for entry in sums.entries}
     prepared = []
     for f in pending:
         directives = parse_directives(f.text, f.name)

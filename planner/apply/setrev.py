@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GraticuleError
+from ..migrate.checksum import HashFile
+from ..migrate.checksum import validate as validate_sum
 from ..migrate.directory import MigrationDir
 from ..urls import parse_url
 from .dialects import open_target
@@ -47,8 +49,8 @@ def migrate_set(
     if len(versions) > 1:
         raise GraticuleError(f"accepts 1 arg(s), received {len(versions)}")
     directory = MigrationDir.open(dir_url, base=base_dir)
-    directory.validate()
     files = directory.files()
+    validate_sum([(f.name, f.content) for f in files], directory.read_sum())
     target = open_target(parse_url(url), revisions_schema or None, create=True)
     try:
         target.lock(SET_LOCK_TIMEOUT)
@@ -93,7 +95,9 @@ def _set(target, files, versions, directory: MigrationDir) -> SetResult:
             result.changes.append(("set", rev))
     remaining = target.read_revisions()
     last = remaining[-1].version if remaining else None
-    hashes = {entry.name: entry.hash for entry in directory.checksum().entries}
+    # The hashes of the files validated above (``content`` is read once), not of the files as they are now.
+    sums = HashFile.compute((f.name, f.content) for f in files)
+    hashes = {entry.name: entry.hash for entry in sums.entries}
     for f in files:
         if f.version > version:
             break
