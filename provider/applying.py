@@ -67,7 +67,12 @@ def apply_plan(
             with _reported(run[0], connection):
                 collected.extend(
                     apply_fresh_run(
-                        run, state, connection, collect_sql=collect_sql, editor_for=fresh_runs.editor
+                        run,
+                        state,
+                        connection,
+                        collect_sql=collect_sql,
+                        editor_for=fresh_runs.editor,
+                        last=end == len(plan),
                     )
                 )
                 fresh_runs.after_run()

@@ -30,7 +30,9 @@ output of both on the test projects and on generated projects.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -39,6 +41,7 @@ from django.db.migrations import operations
 from django.db.migrations.migration import Migration
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
+from django.db.models import Field
 
 Key = tuple[str, str]
 
@@ -141,6 +144,15 @@ def fresh_run_end(plan: list[Migration], start: int, avoid: frozenset[Key] = fro
     return end
 
 
+def mark_generated(migration: Migration) -> None:
+    """Note that `migration` was generated in this process (planning.py), not loaded from a module: the
+    fields of its operations are the autodetector's own copies, used by nothing else once applied."""
+    migration.__dict__[_GENERATED] = True
+
+
+_GENERATED = "graticule_generated"
+
+
 def apply_fresh_run(
     run: list[Migration],
     state: ProjectState,
@@ -148,11 +160,14 @@ def apply_fresh_run(
     *,
     collect_sql: bool,
     editor_for: Callable[[list[Migration], Any], BaseDatabaseSchemaEditor | None] | None = None,
+    last: bool = False,
 ) -> list[str]:
     """Apply a fresh run: move `state` past it and create its tables as they are at its end.
 
     Returns the collected SQL when `collect_sql`. `editor_for(run, apps)` may supply the schema editor in
     place of `connection.schema_editor` (the SQLite dialect records statements rather than executing them).
+    `last`: nothing applies the plan's migrations after this run, so the fields of generated migrations may
+    be given to the rendered models themselves (see `_fields_taken`); the plan cannot be applied again.
     """
     rendered = state.__dict__.pop("apps", None)
     created: list[tuple[Key, Operation]] = []
@@ -172,7 +187,9 @@ def apply_fresh_run(
         # The run only created models and changed those: render them into the registry once. No model
         # rendered before points at them, so none needs rendering again.
         apps = rendered
-        apps.render_multiple([state.models[key] for key, _ in created])
+        taken = _fields_taken(run, state, created) if last and SHORTCUTS else set()
+        with _clones_skipped(taken):
+            apps.render_multiple([state.models[key] for key, _ in created])
 
     editor: Any = editor_for(run, apps) if editor_for is not None else None
     if editor is None:
@@ -188,3 +205,61 @@ def apply_fresh_run(
         # on Django's path, skips it.
         editor.deferred_sql = [sql for sql in editor.deferred_sql if sql is not None]
     return list(editor.collected_sql) if collect_sql else []
+
+
+def _fields_taken(
+    run: list[Migration], state: ProjectState, created: list[tuple[Key, Operation]]
+) -> set[int]:
+    """The ids of the fields that rendering may bind to the rendered models instead of binding clones.
+
+    Rendering a model state clones each of its fields (`Field.clone`: `deconstruct`, then a new instance
+    from the same arguments) and binds the clone, because the state's field must stay unbound for the next
+    state change. A clone differs from its field only in its place in the creation order, which decides the
+    order of the model's fields. After the last run of the plan no state changes any more; a field of a
+    generated migration (`mark_generated`) belongs to nothing a later step reads (a migration module's
+    fields stay loaded, and are always cloned); and one that is not bound yet and appears once among the
+    models rendered can be bound itself, given the creation number a clone would get (`_clones_skipped`).
+    """
+    generated: set[int] = set()
+    for migration in run:
+        if migration.__dict__.get(_GENERATED):
+            for operation in migration.operations:
+                if type(operation) is operations.CreateModel:
+                    generated.update(id(field) for _, field in operation.fields)
+                elif type(operation) is operations.AddField:
+                    generated.add(id(operation.field))
+    fields = [field for key, _ in created for field in state.models[key].fields.values()]
+    uses = Counter(id(field) for field in fields)
+    return {
+        id(field)
+        for field in fields
+        if uses[id(field)] == 1 and id(field) in generated and not hasattr(field, "model")
+    }
+
+
+@contextmanager
+def _clones_skipped(taken: set[int]) -> Iterator[None]:
+    """While rendering, `Field.clone` hands out the fields of `taken` themselves, numbered as their clones
+    would be (what `Field.__init__` does with the counters, identical in Django 4.2 and 5.2), each once."""
+    if not taken:
+        yield
+        return
+    clone = Field.clone
+
+    def take(field: Field) -> Field:
+        if id(field) not in taken:
+            return clone(field)
+        taken.discard(id(field))
+        if field.auto_created:
+            field.creation_counter = Field.auto_creation_counter
+            Field.auto_creation_counter -= 1
+        else:
+            field.creation_counter = Field.creation_counter
+            Field.creation_counter += 1
+        return field
+
+    Field.clone = take  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Field.clone = clone  # type: ignore[method-assign]

@@ -28,7 +28,7 @@ from django.db.migrations.questioner import MigrationQuestioner
 from django.db.migrations.state import ProjectState
 
 from graticule.provider.errors import ProviderError
-from graticule.provider.fresh import SHORTCUTS
+from graticule.provider.fresh import SHORTCUTS, mark_generated
 
 Key = tuple[str, str]
 
@@ -102,7 +102,11 @@ def _pending_migrations(loader: MigrationLoader) -> dict[str, list[Migration]]:
     )
     # Unmigrated apps are "real apps" of the on-disk state; converting them makes the autodetector create
     # their models instead of assuming they exist, exactly as `makemigrations <label>` does.
-    return autodetector.changes(graph=loader.graph, convert_apps=set(loader.unmigrated_apps))
+    changes = autodetector.changes(graph=loader.graph, convert_apps=set(loader.unmigrated_apps))
+    for migrations in changes.values():
+        for migration in migrations:
+            mark_generated(migration)
+    return changes
 
 
 class _Autodetector(MigrationAutodetector):

@@ -13,7 +13,6 @@ from pathlib import Path
 from django.apps import apps
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS
-from django.db.migrations.migration import Migration
 
 from graticule.provider.applying import PATHS
 from graticule.provider.connection import emulated_connection
@@ -84,7 +83,7 @@ def _generate_schema(request: SchemaRequest) -> str:
             try:
                 realised = dialect.realise(plan, connection)
             except ShortcutUnsafe as unsafe:
-                realised = _realise_again(dialect, plan, request, unsafe)
+                realised = _realise_again(dialect, request, unsafe)
     if os.environ.get("GRATICULE_PROVIDER_TRACE") == "1":
         print("graticule-provider paths:", dict(sorted(PATHS.items())), file=sys.stderr)
     if not realised.tables:
@@ -107,22 +106,23 @@ def render(realised: Realised, positions: dict[str, Position]) -> str:
     return "".join(header) + ("\n" if header else "") + "".join(body)
 
 
-def _realise_again(
-    dialect: Dialect, plan: list[Migration], request: SchemaRequest, unsafe: ShortcutUnsafe
-) -> Realised:
+def _realise_again(dialect: Dialect, request: SchemaRequest, unsafe: ShortcutUnsafe) -> Realised:
     """Fresh runs could not vouch for the schema (fresh.py): build it again, on a connection of its own,
-    without fresh runs for the models `unsafe` names, and if that fails too, without any fresh run."""
+    without fresh runs for the models `unsafe` names, and if that fails too, without any fresh run.
+
+    Each attempt plans again: applying a plan may give its generated fields to the models it renders
+    (fresh.py, `apply_fresh_run`), so a plan is applied once."""
     PATHS.clear()
     PATHS["fresh runs given up"] += 1
     if unsafe.avoid:
         with emulated_connection(dialect, request.database, request.server_version) as connection:
             try:
-                return dialect.realise(plan, connection, avoid=unsafe.avoid)
+                return dialect.realise(forwards_plan(fresh=request.fresh), connection, avoid=unsafe.avoid)
             except ShortcutUnsafe:
                 PATHS.clear()
                 PATHS["fresh runs given up"] += 2
     with emulated_connection(dialect, request.database, request.server_version) as connection:
-        return dialect.realise(plan, connection, fresh_runs=False)
+        return dialect.realise(forwards_plan(fresh=request.fresh), connection, fresh_runs=False)
 
 
 @contextmanager
