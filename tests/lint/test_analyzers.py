@@ -93,6 +93,22 @@ def test_mf101_unique_index_on_existing_column(dev_url: str) -> None:
     assert not report.has_errors  # data_depend warns by default
 
 
+def test_mf101_names_every_existing_column(dev_url: str) -> None:
+    """Atlas's wording for a composite unique index: "columns "a", "b" contain" (found on the evolution's
+    UniqueConstraint(fields=["question", "choice_text"]), which named only the first column)."""
+    report = lint(BASE, "CREATE UNIQUE INDEX t_ab ON t (a, b);\n", dev=dev_url)
+    assert diags(report, "MF101") == [
+        'Adding a unique index "t_ab" on table "t" might fail in case columns "a", "b" contain duplicate '
+        "entries"
+    ]
+    report = lint(
+        BASE, "ALTER TABLE t ADD COLUMN c int;\nCREATE UNIQUE INDEX t_ac ON t (a, c);\n", dev=dev_url
+    )
+    assert diags(report, "MF101") == [
+        'Adding a unique index "t_ac" on table "t" might fail in case column "a" contains duplicate entries'
+    ]
+
+
 def test_mf101_not_on_a_column_added_in_the_linted_files(dev_url: str) -> None:
     report = lint(BASE, "ALTER TABLE t ADD COLUMN c int;\nCREATE UNIQUE INDEX t_c ON t (c);\n", dev=dev_url)
     assert codes(report) == []
@@ -314,6 +330,24 @@ def test_cd101_sqlite_rebuild() -> None:
     )
     report = lint(PARENT_CHILD, rebuild)
     assert codes(report) == ["CD101"]
+
+
+def test_cd101_not_for_a_foreign_key_retargeted_on_the_same_columns() -> None:
+    """A db_table change rebuilds the child with its key on the new table's name: the column stays
+    constrained (the dropped parent is DS102's business)."""
+    rebuild = (
+        "PRAGMA foreign_keys = off;\n"
+        "CREATE TABLE `new_c` (`id` int PRIMARY KEY, `p_id` int,\n"
+        "  FOREIGN KEY (`p_id`) REFERENCES `p2` (`id`));\n"
+        "INSERT INTO `new_c` (`id`, `p_id`) SELECT `id`, `p_id` FROM `c`;\n"
+        "DROP TABLE `c`;\n"
+        "ALTER TABLE `new_c` RENAME TO `c`;\n"
+        "DROP TABLE `p`;\n"
+        "CREATE TABLE `p2` (`id` int PRIMARY KEY);\n"
+        "PRAGMA foreign_keys = on;\n"
+    )
+    report = lint(PARENT_CHILD, rebuild)
+    assert located(report) == [("DS102", 7)]
 
 
 # ---- naming -----------------------------------------------------------------------------------------------

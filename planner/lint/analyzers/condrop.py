@@ -23,7 +23,7 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
         if dropped.intersection(fk.columns):
             continue  # the column went with it: DS103 reports that
         if any(isinstance(c, AddForeignKey) and _same_key(fk, c.foreign_key) for c in modify.changes):
-            continue  # replaced (e.g. another ON DELETE): the constraint stays
+            continue  # replaced (another ON DELETE, a renamed target table): the columns stay constrained
         name = fk.name or f"{modify.new.name}({', '.join(fk.columns)}) -> {fk.ref_table}"
         yield Diagnostic(
             "CD101",
@@ -35,9 +35,11 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
 
 
 def _same_key(old: ForeignKey, new: ForeignKey) -> bool:
+    """The same constraint added back: by name, or on the same columns (pointing at the same table, or at
+    another one, e.g. the table under its new ``db_table``)."""
     if old.name and new.name and old.name == new.name:
         return True
-    return (old.columns, old.ref_table, old.ref_columns) == (new.columns, new.ref_table, new.ref_columns)
+    return old.columns == new.columns
 
 
 ANALYZERS = [

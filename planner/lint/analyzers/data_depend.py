@@ -67,11 +67,15 @@ def _unique_index(ctx: StatementContext, table: Table, index: Index) -> Iterator
         )
         yield Diagnostic("MF102", _with_data(text, found), fix=fix, hint=UNIQUE_HINT, table=table.name)
     elif was is None:
-        column = existing[0] if existing else "?"
-        text = (
-            f"Adding a unique index {q(index.name)} on table {q(table.name)} might fail in case column "
-            f"{q(column)} contains duplicate entries"
-        )
+        # Atlas names every existing column of the index ("columns "a", "b" contain"); an index on
+        # expressions alone has none to name.
+        if len(existing) == 1:
+            which = f"case column {q(existing[0])} contains duplicate entries"
+        elif existing:
+            which = f"case columns {', '.join(q(c) for c in existing)} contain duplicate entries"
+        else:
+            which = "case of duplicate entries"
+        text = f"Adding a unique index {q(index.name)} on table {q(table.name)} might fail in {which}"
         yield Diagnostic("MF101", _with_data(text, found), fix=fix, hint=UNIQUE_HINT, table=table.name)
 
 
