@@ -41,6 +41,8 @@ from .report import FileReport, LintReport, PositionedDiagnostic, Report
 
 # Dialects whose DDL does not run inside a transaction (each statement commits on its own).
 NON_TRANSACTIONAL_DDL = frozenset({"mysql", "mariadb"})
+# Statements that write rows and cannot change the schema (a trigger running DDL aside).
+DATA_ONLY = (exp.Insert, exp.Update, exp.Delete)
 
 
 class DevDatabase(Protocol):
@@ -122,7 +124,7 @@ def lint_files(
         grouped = _group_rebuilds(steps, dev)
         exprs = [step.expr for step in steps]
         for step in grouped:
-            changes = step.changes if step.changes is not None else dev.diff(step.before, step.after)
+            changes = step.changes if step.changes is not None else changed_diff(dev, step.before, step.after)
             ctx = StatementContext(
                 dialect=dialect,
                 file=name,
@@ -168,6 +170,26 @@ def lint_files(
     return report
 
 
+def changed_diff(dev: DevDatabase, before: Schema, after: Schema) -> list[Change]:
+    """The statement's changes: the dialect's diff of the tables that differ between the two states.
+
+    A statement touches a table or two; diffing the hundreds it left equal was most of a long file's lint
+    time. Tables left out cannot gain changes the statement did not make (the planner's re-attachment of
+    foreign keys around a replaced key is for writing a plan, not for describing one statement)."""
+    if before is after:
+        return []
+    old = {t.name: t for t in before.tables}
+    new = {t.name: t for t in after.tables}
+    differ = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+    if len(differ) == len(old.keys() | new.keys()):
+        return dev.diff(before, after)
+
+    def only(schema: Schema) -> Schema:
+        return Schema(schema.name, [t for t in schema.tables if t.name in differ], schema.attrs)
+
+    return dev.diff(only(before), only(after))
+
+
 def _run_file(
     dev: DevDatabase,
     dialect: str,
@@ -195,7 +217,7 @@ def _run_file(
         if not run:
             return
         after = dev.inspect()
-        attributed = _attribute(dev.diff(schema, after), run)
+        attributed = _attribute(changed_diff(dev, schema, after), run)
         for pending, changes in zip(run, attributed, strict=True):
             steps.append(
                 _Step(
@@ -224,7 +246,8 @@ def _run_file(
             known.add(built)
             run.append(_Pending(stmt, expr, in_tx, statement_nolint(stmt), built, position))
             continue
-        after = dev.inspect()
+        # Rows written (a backfill, a rebuild's copy) leave the schema as it was: no inspection needed.
+        after = schema if isinstance(expr, DATA_ONLY) else dev.inspect()
         steps.append(_Step(stmt, expr, schema, after, in_tx, statement_nolint(stmt), index=position))
         schema = after
         known = {t.name for t in schema.tables}
@@ -401,7 +424,9 @@ def _group_rebuilds(steps: list[_Step], dev: DevDatabase) -> list[_Step]:
         rebuilt = _renamed(steps[_rename_index(steps, i, end)].expr)
         # Only the rebuilt table's changes: the CREATE may share its "before" with other new tables.
         changes = [
-            c for c in dev.diff(first.before, last.after) if _change_table(c) == (rebuilt or ("", ""))[1]
+            c
+            for c in changed_diff(dev, first.before, last.after)
+            if _change_table(c) == (rebuilt or ("", ""))[1]
         ]
         out.append(
             _Step(
