@@ -211,6 +211,11 @@ LIMIT 1
 """
 
 
+# The jit setting exists from PostgreSQL 11 on.
+JIT_VERSION = 110000
+NO_JIT = "SET LOCAL jit = off"
+
+
 def without_jit(sql: str, server_version: int) -> str:
     """``sql`` preceded by ``SET LOCAL jit = off``, for one simple-protocol message (no extra round trip).
 
@@ -220,7 +225,7 @@ def without_jit(sql: str, server_version: int) -> str:
     connection SET LOCAL ends with the message's implicit transaction; inside an open transaction it lasts
     until that transaction ends, and only switches JIT off. The setting exists from PostgreSQL 11 on.
     """
-    return f"SET LOCAL jit = off;\n{sql}" if server_version >= 110000 else sql
+    return f"{NO_JIT};\n{sql}" if server_version >= JIT_VERSION else sql
 
 
 def indexes_query(server_version: int) -> str:

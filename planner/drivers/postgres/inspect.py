@@ -1,7 +1,8 @@
 """Read a PostgreSQL schema into the schema model, with a fixed number of catalog queries.
 
 Six queries whatever the number of tables (:mod:`.catalog`): tables, columns, constraints, indexes, enum types
-and extensions, each over every table of the schema at once, each with JIT off (:func:`.catalog.without_jit`).
+and extensions, each over every table of the schema at once, each with JIT off (:func:`.catalog.without_jit`),
+sent in a pipeline ahead of need (:mod:`.catalog_reader`).
 
 How PostgreSQL features land in the model:
 
@@ -55,6 +56,7 @@ from ...schema import (
     Table,
 )
 from . import catalog
+from .catalog_reader import CatalogReader, open_reader
 from .ddl import quote_if_needed, serial_sequence_name, strip_parens
 from .types import SERIAL_FOR_INTEGER
 
@@ -71,17 +73,22 @@ class UnsupportedObjectError(GraticuleError):
 
 def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
     """Every ordinary table of ``schema``, ordered by name, with the schema's enums and extensions."""
-    params = {"schema": schema}
-    version = conn.info.server_version
-    # Client-side binding sends a query and the SET LOCAL before it (catalog.without_jit) as one message.
-    cursor = psycopg.ClientCursor(conn)
+    with open_reader(conn, {"schema": schema}) as reader:
+        return _read(reader, schema, conn.info.server_version)
 
-    def rows(sql: str) -> list[tuple[Any, ...]]:
-        query = catalog.without_jit(sql, version)
-        cursor.execute(query, params)
-        if query is not sql:
-            cursor.nextset()  # past the SET's empty result
-        return cursor.fetchall()
+
+def _read(reader: CatalogReader, schema: str, version: int) -> Schema:
+    """The queries go in three batches, each sent before the rows of the one before are turned into the model
+    (:mod:`.catalog_reader`): tables and columns; constraints (while the columns are built); indexes, enums
+    and extensions (while the constraints are built, and the server's longest query after columns).
+
+    The first query to deparse a CHECK, index expression or predicate of a table pays for opening the table
+    (its relcache entry, built cold in a fresh backend); constraints come first so that it is the shorter
+    one: on a 2,000-table schema that is about 80 ms of server time, next to ~100 ms for the columns' model.
+    """
+    tables_sent, columns_sent = reader.send(catalog.TABLES, catalog.COLUMNS)
+    table_rows, column_rows = tables_sent.rows(), columns_sent.rows()
+    (constraints_sent,) = reader.send(catalog.CONSTRAINTS)
 
     # Per call, not across calls: checks, predicates and generated expressions repeat across tables (every
     # Django PositiveIntegerField writes the same CHECK), and each strip costs a tokenizer run.
@@ -96,26 +103,30 @@ def inspect_schema(conn: psycopg.Connection, schema: str = "public") -> Schema:
     tables: dict[str, Table] = {}
     # Per table, its columns by attribute number: constraints and indexes come with attribute numbers.
     attnames: dict[str, dict[int, str]] = {}
-    for name, kind, is_partition, comment in rows(catalog.TABLES):
+    for name, kind, is_partition, comment in table_rows:
         if kind == "p" or is_partition:
             raise UnsupportedObjectError(
                 f'partitioned table "{name}" in schema "{schema}" is not supported yet'
             )
         tables[name] = Table(name=name, comment=comment)
         attnames[name] = {}
-    for row in rows(catalog.COLUMNS):
+    for row in column_rows:
         table = row[0]
         tables[table].columns.append(_column(row, unwrap))
         attnames[table][row[13]] = row[1]
-    for row in rows(catalog.CONSTRAINTS):
+    constraint_rows = constraints_sent.rows()
+    indexes_sent, enums_sent, extensions_sent = reader.send(
+        catalog.indexes_query(version), catalog.ENUMS, catalog.EXTENSIONS
+    )
+    for row in constraint_rows:
         _add_constraint(tables[row[0]], row, schema, unwrap, attnames)
-    for row in rows(catalog.indexes_query(version)):
+    for row in indexes_sent.rows():
         _add_index(tables[row[0]], row, schema, unwrap, attnames[row[0]])
     attrs: dict[str, Any] = {}
-    enums = {name: list(labels) for name, labels in rows(catalog.ENUMS)}
+    enums = {name: list(labels) for name, labels in enums_sent.rows()}
     if enums:
         attrs["enums"] = enums
-    extensions = [name for (name,) in rows(catalog.EXTENSIONS)]
+    extensions = [name for (name,) in extensions_sent.rows()]
     if extensions:
         attrs["extensions"] = extensions
     return Schema(name=schema, tables=list(tables.values()), attrs=attrs)
