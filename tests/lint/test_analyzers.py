@@ -350,6 +350,18 @@ def test_cd101_not_for_a_foreign_key_retargeted_on_the_same_columns() -> None:
     assert located(report) == [("DS102", 7)]
 
 
+@pytest.mark.parametrize("server_engine", ["postgresql", "mariadb"], indirect=True)
+def test_cd101_not_when_a_later_statement_adds_the_key_back(server_engine: str) -> None:
+    drop = "DROP FOREIGN KEY" if server_engine == "mariadb" else "DROP CONSTRAINT"
+    sql = (
+        f"ALTER TABLE c {drop} c_p;\n"
+        "CREATE TABLE p2 (id int PRIMARY KEY);\n"
+        "ALTER TABLE c ADD CONSTRAINT c_p2 FOREIGN KEY (p_id) REFERENCES p2 (id);\n"
+    )
+    report = lint(PARENT_CHILD, sql, dev=DEV_URLS[server_engine])
+    assert "CD101" not in codes(report)
+
+
 # ---- naming -----------------------------------------------------------------------------------------------
 
 

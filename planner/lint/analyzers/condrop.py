@@ -24,6 +24,8 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
             continue  # the column went with it: DS103 reports that
         if any(isinstance(c, AddForeignKey) and _same_key(fk, c.foreign_key) for c in modify.changes):
             continue  # replaced (another ON DELETE, a renamed target table): the columns stay constrained
+        if _added_back_later(ctx, modify.new.name, fk):
+            continue  # dropped, then added again by a later statement of the file (a plan's usual order)
         name = fk.name or f"{modify.new.name}({', '.join(fk.columns)}) -> {fk.ref_table}"
         yield Diagnostic(
             "CD101",
@@ -32,6 +34,13 @@ def check(ctx: StatementContext, options: Mapping[str, Any]) -> Iterator[Diagnos
             hint=FK_HINT,
             table=modify.new.name,
         )
+
+
+def _added_back_later(ctx: StatementContext, table: str, fk: ForeignKey) -> bool:
+    """The file ends with a foreign key on the same columns of the table (Atlas reports the drop anyway;
+    a plan that re-points a key drops it in one statement and adds it in another)."""
+    end = ctx.file_end.table(table) if ctx.file_end is not None else None
+    return end is not None and any(_same_key(fk, other) for other in end.foreign_keys)
 
 
 def _same_key(old: ForeignKey, new: ForeignKey) -> bool:
