@@ -204,6 +204,7 @@ class _Compiled:
         self.path = path
         self._lines = lines
         self._classes: dict[str, types.CodeType] = {}
+        self._stores: dict[str, dict[str, set[int | None]]] = {}
         self._collect(code)
 
     def _collect(self, code: types.CodeType) -> None:
@@ -223,19 +224,15 @@ class _Compiled:
             return None
         name = qualname.rsplit(".", 1)[-1]
         line = body.co_firstlineno
-        return line if re.match(rf"\s*class\s+{re.escape(name)}\b", self._line(line)) else None
+        return line if _is_class_statement(self._line(line), name) else None
 
     def attribute_line(self, qualname: str, name: str) -> object:
         """The line, `_NOT_ASSIGNED` when the class body surely does not assign it, or None (not known)."""
         body = self._classes.get(qualname)
         if body is None or self.class_line(qualname) is None:
             return None
-        stored = {
-            instruction.positions.lineno
-            for instruction in dis.get_instructions(body)
-            if instruction.opname == "STORE_NAME" and instruction.argval == name
-        }
-        assigns = re.compile(rf"\s*{re.escape(name)}\s*(?:=(?!=)|:)")
+        stored = self._stored_lines(qualname, body).get(name, set())
+        assigns = _assignment(name)
         if len(stored) == 1:
             (line,) = stored
             return line if line is not None and assigns.match(self._line(line)) else None
@@ -246,3 +243,39 @@ class _Compiled:
         if any(assigns.match(self._line(n)) for n in range(body.co_firstlineno, last + 1)):
             return None
         return _NOT_ASSIGNED
+
+    def _stored_lines(self, qualname: str, body: types.CodeType) -> dict[str, set[int | None]]:
+        """The lines of the class body's STORE_NAME instructions, by name (disassembled once per class)."""
+        stores = self._stores.get(qualname)
+        if stores is None:
+            stores = self._stores[qualname] = {}
+            for instruction in dis.get_instructions(body):
+                if instruction.opname == "STORE_NAME":
+                    stores.setdefault(instruction.argval, set()).add(instruction.positions.lineno)
+        return stores
+
+
+# `\s*class\s+` is followed by the name, which starts with no space: the whitespace ends where the name
+# starts, so matching the prefix, the name and a word boundary after it (Python's `\b`, which looks at the
+# character before the position given) is `re.match(rf"\s*class\s+{re.escape(name)}\b", line)` without
+# compiling a pattern per class name (re's cache of 512 patterns does not hold a large project's).
+_CLASS_PREFIX = re.compile(r"\s*class\s+")
+_WORD_BOUNDARY = re.compile(r"\b")
+
+
+def _is_class_statement(line: str, name: str) -> bool:
+    prefix = _CLASS_PREFIX.match(line)
+    if prefix is None or not line.startswith(name, prefix.end()):
+        return False
+    return _WORD_BOUNDARY.match(line, prefix.end() + len(name)) is not None
+
+
+_ASSIGNMENTS: dict[str, re.Pattern[str]] = {}
+
+
+def _assignment(name: str) -> re.Pattern[str]:
+    """A line that assigns or annotates `name` (compiled once per name)."""
+    pattern = _ASSIGNMENTS.get(name)
+    if pattern is None:
+        pattern = _ASSIGNMENTS[name] = re.compile(rf"\s*{re.escape(name)}\s*(?:=(?!=)|:)")
+    return pattern
