@@ -138,6 +138,11 @@ def _read(reader: CatalogReader, schema: str, version: int) -> Schema:
 def _column(row: tuple[Any, ...], unwrap: Callable[[str], str]) -> Column:
     (table, name, type_, notnull, default, identity, generated, collation, comment) = row[:9]
     sequence, seq_start, seq_increment, seq_dependency = row[9:13]
+    if not (generated or identity or seq_dependency):
+        # Most columns: a plain default, if any (the catalog's attgenerated and attidentity are '' then).
+        return Column(
+            name=name, type=type_, nullable=not notnull, default=default, collation=collation, comment=comment
+        )
     column = Column(name=name, type=type_, nullable=not notnull, collation=collation, comment=comment)
     if generated == "s":
         column.generated = Generated(expr=unwrap(default), stored=True)
@@ -226,23 +231,10 @@ def _add_index(
         return  # refused with its constraint (_add_constraint)
     columns = [attnames[n] if n else None for n in key]  # attribute number 0: an expression
     # NULL lists (catalog.INDEXES): no expression parts, only default operator classes, no collations.
-    parts = []
-    for position in range(key_count):
-        option = options[position]
-        desc = bool(option & _DESC)
-        nulls_first = bool(option & _NULLS_FIRST)
-        column = columns[position]
-        parts.append(
-            IndexPart(
-                column=column,
-                expr=None if column is not None else definitions[position],
-                desc=desc,
-                collation=collations[position] if collations is not None else None,
-                opclass=opclasses[position] if opclasses is not None else None,
-                # ASC sorts NULLs last and DESC first unless told otherwise.
-                nulls="FIRST" if nulls_first and not desc else "LAST" if desc and not nulls_first else None,
-            )
-        )
+    if definitions is None and opclasses is None and collations is None and not any(options):
+        parts = [IndexPart(column=column) for column in columns[:key_count]]  # plain ascending columns
+    else:
+        parts = _parts(columns, key_count, definitions, opclasses, collations, options)
     attrs = {}
     if deferrable:
         attrs["deferrable"] = True
@@ -256,12 +248,40 @@ def _add_index(
             constraint=constraint == "u",
             predicate=unwrap(predicate) if predicate is not None else None,
             method=None if method == "btree" else method,
-            include=list(columns[key_count:]),
+            include=columns[key_count:],
             nulls_distinct=not nulls_not_distinct,
             comment=comment,
             attrs=attrs,
         )
     )
+
+
+def _parts(
+    columns: list[str | None],
+    key_count: int,
+    definitions: list[str | None] | None,
+    opclasses: list[str | None] | None,
+    collations: list[str | None] | None,
+    options: list[int],
+) -> list[IndexPart]:
+    parts = []
+    for position in range(key_count):
+        option = options[position]
+        desc = bool(option & _DESC)
+        nulls_first = bool(option & _NULLS_FIRST)
+        column = columns[position]
+        parts.append(
+            IndexPart(
+                column=column,
+                expr=None if column is not None or definitions is None else definitions[position],
+                desc=desc,
+                collation=collations[position] if collations is not None else None,
+                opclass=opclasses[position] if opclasses is not None else None,
+                # ASC sorts NULLs last and DESC first unless told otherwise.
+                nulls="FIRST" if nulls_first and not desc else "LAST" if desc and not nulls_first else None,
+            )
+        )
+    return parts
 
 
 # ---- clean check -------------------------------------------------------------------------------------------
