@@ -5,12 +5,15 @@ Order of work, every step before the first statement runs so that a refusal neve
 1. The directory must match ``atlas.sum`` (checksum error otherwise).
 2. Connect and take the apply lock (``--lock-timeout``; see :mod:`.dialects`). A second applier waits, then
    fails with ``acquiring database lock``.
-3. Create the revisions table if missing (not on ``--dry-run``), read the revisions.
+3. Read the files once and check them against ``atlas.sum`` again (a file edited while the run waited for
+   the lock is refused); those bytes are what runs and what the rows record. Read the revisions.
 4. Compute the pending files (:mod:`.pending`: clean-database rule, ``--baseline``, ``--exec-order``), keep
    the first ``N`` (the amount argument) and stop at ``--to-version``.
 5. Split every pending file into statements (sqlglot-based splitter, ``atlas:delimiter``), read its
    ``atlas:txmode``, and check that a partially applied file's already-run statements are unchanged
    (``partial_hashes``); any problem refuses the whole run.
+6. Only then (not on ``--dry-run``) create the revisions table if missing and write the ``--baseline`` row.
+   A refused run has written nothing; on SQLite, a database file the run created is removed again.
 
 Then each file runs statement by statement, its revision row written before the first statement (a start
 marker), after every statement (``applied``, ``partial_hashes``) and at the end (complete: partial hashes
@@ -153,17 +156,23 @@ def migrate_apply(options: ApplyOptions, events: ApplyEvents | None = None) -> A
     directory.validate()
     url = parse_url(options.url)
     target = open_target(url, options.revisions_schema or None, create=not options.dry_run)
+    refused = True
     try:
         report = ApplyReport(
             Env(target.driver_name, url, target.url_schema, options.dir_url), dry_run=options.dry_run
         )
         target.lock(options.lock_timeout)
         try:
-            return _apply(_Run(target, options, report, events), directory)
+            report = _apply(_Run(target, options, report, events), directory)
         finally:
             target.unlock()
+        refused = False
+        return report
     finally:
         target.close()
+        if refused:
+            # A refused first run on an SQLite file this run created leaves no empty database file behind.
+            target.discard_if_created()
 
 
 def prepare_revisions_table(target: Target, revisions_schema_flag: str | None, *, create: bool) -> bool:
@@ -185,7 +194,9 @@ def prepare_revisions_table(target: Target, revisions_schema_flag: str | None, *
 
 def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
     target, options, report = run.target, run.options, run.report
-    exists = prepare_revisions_table(target, options.revisions_schema, create=not options.dry_run)
+    # The table is created only once something is about to be written, so that a refused run (not clean, bad
+    # baseline, history changed, a file that cannot be split) leaves the database exactly as it found it.
+    exists = prepare_revisions_table(target, options.revisions_schema, create=False)
     revisions = target.read_revisions() if exists else []
     files = _locked_files(directory)
     dirty = target.first_object() if not revisions and not options.allow_dirty else None
@@ -197,23 +208,27 @@ def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
         dirty_reason=dirty,
         allow_dirty=options.allow_dirty,
     )
+    baseline = None
     if plan.baseline is not None:
-        row = Revision(
+        baseline = Revision(
             version=plan.baseline.version,
             description=plan.baseline.description,
             type=TYPE_BASELINE,
             operator_version=run.operator,
         )
-        if not options.dry_run:
-            target.write_revision(row)
-        revisions = [*revisions, row]
+        revisions = [*revisions, baseline]
     pending = _select(plan.files, options, revisions)
     report.current = revisions[-1].version if revisions else ""
+    prepared = _prepare(run, files, pending, {r.version: r for r in revisions}) if pending else []
+    if not options.dry_run and (pending or baseline is not None or not exists):
+        if not exists:
+            target.create_revisions_table()
+        if baseline is not None:
+            target.write_revision(baseline)
     if not pending:
         report.end = datetime.now(UTC)
         run.events.intro(report)
         return report
-    prepared = _prepare(run, files, pending, {r.version: r for r in revisions})
     if options.tx_mode == "all" and not target.transactional_ddl and not options.dry_run:
         run.events.warning(
             f"{target.driver_name} commits every DDL statement implicitly: --tx-mode all cannot roll back "

@@ -51,7 +51,9 @@ def migrate_set(
     directory = MigrationDir.open(dir_url, base=base_dir)
     files = directory.files()
     validate_sum([(f.name, f.content) for f in files], directory.read_sum())
-    target = open_target(parse_url(url), revisions_schema or None, create=True)
+    # `set` records how a database was changed by hand: a missing SQLite file is a mistyped path, not a new
+    # database to create (only `migrate apply` creates one).
+    target = open_target(parse_url(url), revisions_schema or None, create=False)
     try:
         target.lock(SET_LOCK_TIMEOUT)
         try:

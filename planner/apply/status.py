@@ -31,8 +31,9 @@ def migrate_status(
     directory = MigrationDir.open(dir_url, base=base_dir)
     directory.validate()
     parsed = parse_url(url)
-    # A missing SQLite file is created, as Atlas's driver does: a new database has every file pending.
-    target = open_target(parsed, revisions_schema or None, create=True)
+    # A missing SQLite file is refused (Atlas's driver would create it): a mistyped path must not pass for a
+    # new database with every file pending, nor leave an empty file behind.
+    target = open_target(parsed, revisions_schema or None, create=False)
     try:
         report = StatusReport(Env(target.driver_name, parsed, target.url_schema, dir_url))
         files = directory.files()

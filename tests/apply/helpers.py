@@ -35,6 +35,7 @@ class Database:
         if engine == "sqlite":
             self.path = tmp_path / "db.sqlite"
             self.url = f"sqlite://{self.path}"
+            sqlite3.connect(self.path).close()  # an existing, empty database, as on the servers
         elif engine == "postgres":
             self._admin(f'CREATE DATABASE "{self.name}"')
             parts = urlsplit(servers.POSTGRES_URL)

@@ -80,9 +80,6 @@ def test_dry_run_prints_without_executing_or_recording(ws: Workspace, db: Databa
 
 def test_dry_run_on_fresh_database_creates_nothing(ws: Workspace, db: Database) -> None:
     three(ws)
-    if db.engine == "sqlite":
-        db.query("CREATE TABLE keep (id int)")  # the file must exist for a dry run
-        db.query("DROP TABLE keep")
     dry = ws.apply("--dry-run")
     assert dry.code == 0, dry.stderr
     assert "-- migrating version 3" in dry.stdout
@@ -111,7 +108,8 @@ def test_first_apply_needs_a_clean_database(ws: Workspace, db: Database) -> None
         "baseline version or allow-dirty is required\n"
     )
     assert db.tables() == {"manual"}
-    assert db.revisions() == []  # the table was created, nothing else
+    # A refused run writes nothing, not even the revisions table.
+    assert "atlas_schema_revisions" not in {r[0] for r in _all_tables(db)}
     dirty = ws.apply("--allow-dirty")
     assert dirty.code == 0, dirty.stderr
     assert db.tables() == {"manual", "users", "pets"}
@@ -252,3 +250,39 @@ def test_flags_are_validated_before_touching_the_database(ws: Workspace, db: Dat
     result = ws.apply(flag, "bogus")
     assert result.code == 1
     assert db.tables() == set()
+
+
+def test_sqlite_missing_file_only_apply_creates_it(tmp_path) -> None:
+    """status, set and --dry-run refuse a missing SQLite file (a mistyped path must not pass for an empty
+    database, nor leave a file behind); apply creates it, and removes it again when the run is refused."""
+    from pathlib import Path
+
+    from .helpers import Database
+
+    db = Database("sqlite", tmp_path)
+    ws = Workspace(tmp_path / "project", db)
+    three(ws)
+    db.path.unlink()
+    refusal = f"Error: {db.url}: no such database file '{db.path}' (only migrate apply creates one)\n"
+    for result in (ws.status(), ws.set("1"), ws.apply("--dry-run")):
+        assert (result.code, result.stderr) == (1, refusal)
+        assert not db.path.exists()
+    bad_baseline = ws.apply("--baseline", "7")
+    assert bad_baseline.stderr == 'Error: baseline version "7" not found\n'
+    assert not db.path.exists()
+    (ws.migrations / "2_second.sql").write_text("-- atlas:txmode all\n\n" + SECOND)
+    ws.rehash()
+    assert "txmode" in ws.apply().stderr  # refused while preparing the files: nothing written
+    assert not db.path.exists()
+    missing_dir = ws.run(
+        "migrate", "apply", "--url", f"sqlite://{tmp_path}/nope/db.sqlite", "--dir", ws.dir_url
+    )
+    assert (
+        missing_dir.stderr
+        == f"Error: sqlite://{tmp_path}/nope/db.sqlite: directory '{tmp_path}/nope' does not exist\n"
+    )
+    assert not Path(tmp_path, "nope").exists()
+    ws.write("2_second.sql", SECOND)
+    applied = ws.apply()
+    assert applied.code == 0, applied.stderr
+    assert db.tables() == {"users", "pets"}

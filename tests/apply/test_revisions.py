@@ -75,11 +75,11 @@ def _columns(db: Database) -> list[tuple]:
 def test_table_shape_matches_atlas(ws: Workspace, db: Database, tmp_path: Path) -> None:
     ws.write("1_first.sql", FIRST)
     assert ws.apply().code == 0
+    if db.engine == "sqlite":
+        (tmp_path / "atlas").mkdir()
     theirs = Database(db.engine, tmp_path / "atlas")
     try:
-        if db.engine == "sqlite":
-            theirs.path.parent.mkdir()
-        elif db.engine == "postgres":
+        if db.engine == "postgres":
             theirs.query('CREATE SCHEMA "atlas_schema_revisions"')
         theirs.query(ATLAS_DDL[db.engine])
         assert _columns(db) == _columns(theirs)

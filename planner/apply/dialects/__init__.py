@@ -60,6 +60,9 @@ class Target:
     def close(self) -> None:
         self.conn.close()
 
+    def discard_if_created(self) -> None:
+        """Remove the database if this run created it and wrote nothing to it (SQLite's file); after close."""
+
     def execute(self, sql: str) -> None:
         """Run one migration statement; a database error becomes :class:`StatementError`."""
         raise NotImplementedError

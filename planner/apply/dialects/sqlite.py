@@ -42,15 +42,23 @@ class SQLiteTarget(Target):
     driver_name = "sqlite3"
     placeholder = "?"
 
-    def __init__(self, url: DatabaseURL, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, url: DatabaseURL, conn: sqlite3.Connection, path: Path, created: bool = False) -> None:
         super().__init__(url, conn, None, "main")
         self.path = path
+        self.created = created
+        """Whether opening created the (empty) database file."""
         self._lock_fd: int | None = None
         self._fk_was_on = False
         self._fk_before: list[tuple] = []
 
     def quote(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"
+
+    def discard_if_created(self) -> None:
+        # An SQLite database file stays empty (0 bytes) until the first table is written to it.
+        with contextlib.suppress(OSError):
+            if self.created and self.path.stat().st_size == 0:
+                self.path.unlink()
 
     def execute(self, sql: str) -> None:
         try:
@@ -181,10 +189,18 @@ def open_target(url: DatabaseURL, revisions_schema: str | None, *, create: bool)
     if url.query.get("mode") == "memory":
         raise GraticuleError(f"{url.redacted}: an in-memory database disappears after the run; name a file")
     path = Path(url.path)
-    if create and not path.exists():
+    created = False
+    if not path.exists():
+        if not create:
+            # Only `migrate apply` creates a database (as Atlas's does): `status`, `set` and `--dry-run` on a
+            # mistyped path must not leave an empty database file behind and report every file pending.
+            raise GraticuleError(
+                f"{url.redacted}: no such database file {str(path)!r} (only migrate apply creates one)"
+            )
         # Atlas's `migrate apply --url sqlite://new.db` creates the file; the parent folder must exist.
         if not path.parent.is_dir():
             raise GraticuleError(f"{url.redacted}: directory {str(path.parent)!r} does not exist")
         sqlite3.connect(path).close()
+        created = True
     target = get_driver("sqlite").connect(url, readonly=False)
-    return SQLiteTarget(url, target.conn, path)
+    return SQLiteTarget(url, target.conn, path, created)
