@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -295,16 +296,22 @@ def test_sqlite_lock_is_released_when_the_holder_dies(engine: str, tmp_path: Pat
     ws.write("1_first.sql", FIRST)
     db.query("CREATE TABLE t (a int)")
     db.query("DROP TABLE t")
+    other_tmp = tmp_path / "other_tmp"
+    other_tmp.mkdir()
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time\nfrom graticule.planner.apply.dialects import open_target\n"
          "from graticule.planner.urls import parse_url\n"
          f"t = open_target(parse_url({db.url!r})); t.lock(0); print('locked', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(other_tmp)},
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        # The lock belongs to the database file, not to a temp dir: a holder with another TMPDIR excludes us.
         assert ws.apply("--lock-timeout", "0s").code == 1
+        # ... and it never blocks the application using the database (SQLite's own locks are separate).
+        db.query("CREATE TABLE app_table (a int)")
+        db.query("DROP TABLE app_table")
         holder.kill()  # kill -9: no cleanup runs in the holder
         holder.wait()
         assert ws.apply("--lock-timeout", "2s").code == 0

@@ -1,9 +1,13 @@
 """Applying to SQLite: the revisions table in the database file itself, an OS file lock as the apply lock.
 
-- Lock: ``flock`` on ``<tmp>/graticule_migrate_execute_<hash of the database path>.lock``. The kernel drops
-  it when the process ends however it ends (kill -9 included), so a crashed applier never blocks the next
-  one. (Atlas's SQLite lock is a file holding an expiry time; the two tools do not see each other's SQLite
-  locks.)
+- Lock: ``flock`` on the database file itself, so every applier of that file meets the same lock whatever
+  its environment (``TMPDIR``, a service's private /tmp, another container sharing the volume). ``flock``
+  locks and the POSIX (``fcntl``) locks SQLite takes are independent on Linux, so the lock never blocks the
+  application using the database. The kernel drops it when the process ends however it ends (kill -9
+  included), so a crashed applier never blocks the next one. The descriptor stays open until the SQLite
+  connection is closed: closing any descriptor of a file drops every POSIX lock the process holds on it,
+  SQLite's included. (Atlas's SQLite lock is a file holding an expiry time; the two tools do not see each
+  other's SQLite locks.)
 - Transactions: DDL is transactional. ``PRAGMA foreign_keys`` cannot change inside a transaction, so, as
   Atlas does, foreign keys are switched off around a transaction (table rebuilds need that) and
   ``PRAGMA foreign_key_check`` must report no new violation before the commit.
@@ -13,10 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -119,29 +121,39 @@ class SQLiteTarget(Target):
     # ---- lock ----------------------------------------------------------------------------------------
 
     def lock(self, timeout: float) -> None:
-        digest = hashlib.sha256(str(self.path.resolve()).encode("utf-8")).hexdigest()[:16]
-        lock_path = os.path.join(tempfile.gettempdir(), f"graticule_migrate_execute_{digest}.lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        if self._lock_fd is None:
+            try:
+                self._lock_fd = os.open(self.path, os.O_RDONLY)
+            except OSError as e:
+                raise GraticuleError(
+                    f"{self.url.redacted}: cannot open the database file to lock it: {e}"
+                ) from e
         deadline = time.monotonic() + max(timeout, 0)
         delay = 0.025
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self._lock_fd = fd
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    os.close(fd)
                     raise LockedError() from None
                 time.sleep(min(delay, max(deadline - time.monotonic(), 0.001)))
                 delay = min(delay * 2, 0.5)
 
     def unlock(self) -> None:
         if self._lock_fd is not None:
-            # Closing the descriptor releases the lock; the file stays (removing a locked file races).
             with contextlib.suppress(OSError):
-                os.close(self._lock_fd)
-            self._lock_fd = None
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        # The connection first: closing the lock descriptor while SQLite holds POSIX locks would drop them.
+        try:
+            self.conn.close()
+        finally:
+            if self._lock_fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(self._lock_fd)
+                self._lock_fd = None
 
     # ---- revisions table -----------------------------------------------------------------------------
 
