@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -50,5 +51,5 @@ class StatementContext:
     """``(table, old, new)`` columns the statement renames; likewise left out of ``changes``."""
     new_schemas: frozenset[str] = field(default_factory=frozenset)
     """Schemas created by the files under lint (``CREATE SCHEMA``)."""
-    following: tuple[exp.Expression | None, ...] = ()
+    following: Sequence[exp.Expression | None] = ()
     """The parsed statements after this one in the same file (a view recreated under an old name)."""

@@ -18,7 +18,8 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from itertools import islice
+from typing import Any, Protocol
 
 import sqlglot
 from sqlglot import exp
@@ -91,6 +92,20 @@ def lint_files(
 ) -> LintReport:
     """Lint ``files`` (``(name, text)``) on top of ``base``; the dev database must be clean on entry, or
     already hold ``base`` when ``base_replayed`` (``migrate diff`` lints on the database it planned with)."""
+    with _quiet_sqlglot():  # once for the whole lint: sqlglot warns on every statement it keeps as a command
+        return _lint_files(dev, base, files, policy, positions, data, base_replayed=base_replayed)
+
+
+def _lint_files(
+    dev: DevDatabase,
+    base: Sequence[tuple[str, str]],
+    files: Sequence[tuple[str, str]],
+    policy: LintPolicy | None = None,
+    positions: Mapping[str, str] | None = None,
+    data: DataProbe | None = None,
+    *,
+    base_replayed: bool = False,
+) -> LintReport:
     started = time.perf_counter()
     policy = policy or LintPolicy()
     dialect, version = server_flavour(dev)
@@ -141,7 +156,7 @@ def lint_files(
                 file_end=schema,
                 data=data,
                 new_schemas=frozenset(new_schemas),
-                following=tuple(exprs[step.index + 1 :]),
+                following=_Tail(exprs, step.index + 1),
             )
             ctx.table_renames = table_renames(ctx)
             ctx.column_renames = column_renames(ctx)
@@ -168,6 +183,24 @@ def lint_files(
             break  # the dev database no longer holds what later files expect
     report.duration = time.perf_counter() - started
     return report
+
+
+class _Tail(Sequence[exp.Expression | None]):
+    """The statements after one of a file, without copying them for every statement (quadratic on a file
+    of thousands)."""
+
+    def __init__(self, items: list[exp.Expression | None], start: int) -> None:
+        self._items = items
+        self._start = start
+
+    def __len__(self) -> int:
+        return max(len(self._items) - self._start, 0)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._items[self._start :][index]
+
+    def __iter__(self) -> Iterator[exp.Expression | None]:
+        return islice(self._items, self._start, None)
 
 
 def changed_diff(dev: DevDatabase, before: Schema, after: Schema) -> list[Change]:
@@ -208,6 +241,7 @@ def _run_file(
     Each change of the run is attributed to the statement that built its table."""
     steps: list[_Step] = []
     run: list[_Pending] = []
+    run_tables: set[str] = set()
     known = {t.name for t in schema.tables}
     file_tx = txmode != "none" and dialect not in NON_TRANSACTIONAL_DDL
     explicit_tx = False
@@ -226,6 +260,7 @@ def _run_file(
             )
         schema = after
         run.clear()
+        run_tables.clear()
 
     for position, stmt in enumerate(statements):
         expr = parse_statement(stmt.text, dialect)
@@ -234,7 +269,7 @@ def _run_file(
         elif isinstance(expr, (exp.Commit, exp.Rollback)):
             explicit_tx = False
         in_tx = file_tx or explicit_tx
-        built = _builds_new(expr, known, new_tables | {p.table for p in run})
+        built = _builds_new(expr, known, new_tables, run_tables)
         if built is None:
             flush()
         try:
@@ -244,6 +279,7 @@ def _run_file(
             return steps, schema, str(e)
         if built is not None:
             known.add(built)
+            run_tables.add(built)
             run.append(_Pending(stmt, expr, in_tx, statement_nolint(stmt), built, position))
             continue
         # Rows written (a backfill, a rebuild's copy) leave the schema as it was: no inspection needed.
@@ -267,9 +303,15 @@ class _Pending:
     index: int
 
 
-def _builds_new(expr: exp.Expression | None, known: set[str], new: set[str]) -> str | None:
+def _builds_new(
+    expr: exp.Expression | None, known: set[str], new_tables: set[str], run_tables: set[str]
+) -> str | None:
     """The table a statement builds, when it only creates a new table or adds to one the linted files
-    created; None for anything else."""
+    created (earlier, or in the current run); None for anything else."""
+
+    def new(name: str) -> bool:
+        return name in new_tables or name in run_tables
+
     if isinstance(expr, exp.Create):
         kind = str(expr.args.get("kind") or "").upper()
         target = expr.find(exp.Table)
@@ -277,10 +319,10 @@ def _builds_new(expr: exp.Expression | None, known: set[str], new: set[str]) -> 
             return None
         if kind == "TABLE" and target.name not in known and expr.args.get("expression") is None:
             return target.name
-        if kind == "INDEX" and target.name in new:
+        if kind == "INDEX" and new(target.name):
             return target.name
         return None
-    if isinstance(expr, exp.Alter) and expr.this is not None and expr.this.name in new:
+    if isinstance(expr, exp.Alter) and expr.this is not None and new(expr.this.name):
         actions = expr.args.get("actions") or []
         if actions and all(isinstance(a, (exp.AddConstraint, exp.ColumnDef)) for a in actions):
             return expr.this.name
@@ -290,9 +332,12 @@ def _builds_new(expr: exp.Expression | None, known: set[str], new: set[str]) -> 
 def _attribute(changes: list[Change], run: list[_Pending]) -> list[list[Change]]:
     """Each change of a run goes to the statement that created its table (else the last one touching it)."""
     out: list[list[Change]] = [[] for _ in run]
+    by_table: dict[str, list[int]] = {}
+    for i, pending in enumerate(run):
+        by_table.setdefault(pending.table, []).append(i)
     for change in changes:
         table = _change_table(change)
-        touching = [i for i, pending in enumerate(run) if pending.table == table]
+        touching = by_table.get(table, []) if table is not None else []
         creating = [i for i in touching if _is_create_table(run[i].expr)]
         index = creating[0] if creating else (touching[-1] if touching else 0)
         out[index].append(change)
@@ -318,6 +363,9 @@ def _quiet_sqlglot() -> Iterator[None]:
     """sqlglot logs a warning for every statement it keeps as an opaque command (``RENAME TABLE``)."""
     logger = logging.getLogger("sqlglot")
     level = logger.level
+    if level >= logging.ERROR:
+        yield  # already quiet (the whole lint is): setLevel clears logging's caches, costly per statement
+        return
     logger.setLevel(logging.ERROR)
     try:
         yield
