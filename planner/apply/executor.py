@@ -47,6 +47,7 @@ and refuses if an already-applied statement was edited (``partial_hashes`` compa
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,6 +132,8 @@ class PreparedFile:
     hashes: list[str]
     txmode: str
     hash: str
+    lines: list[int] = field(default_factory=list)
+    """1-based line of each statement in the file (error messages say ``file:line``)."""
     revision: Revision | None = None
     """The file's existing row (a partially applied file being resumed)."""
 
@@ -286,8 +289,11 @@ def _prepare(
                 f'cannot set txmode directive to "{directives.txmode}" in "{f.name}" when txmode "all" is '
                 "set globally"
             )
-        statements = [s.text for s in split_statements(f.text, run.target.dialect, f.name)]
-        item = PreparedFile(f, statements, statement_hashes(statements), txmode, hashes.get(f.name, ""))
+        split = split_statements(f.text, run.target.dialect, f.name)
+        statements = [s.text for s in split]
+        lines = [s.line for s in split]
+        sum_hash = hashes.get(f.name, "")
+        item = PreparedFile(f, statements, statement_hashes(statements), txmode, sum_hash, lines)
         row = rows.get(f.version)
         if row is not None and row.partially_applied:
             changed = first_changed_statement(row, item.hashes)
@@ -353,7 +359,8 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool, record_rollback: bo
     clock = time.monotonic()
     if not dry:
         target.write_revision(rev)
-    for text in item.statements[rev.applied :]:
+    for index in range(rev.applied, len(item.statements)):
+        text = item.statements[index]
         run.events.statement(text)
         applied.applied.append(text)
         if dry:
@@ -367,8 +374,10 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool, record_rollback: bo
             applied.end = datetime.now(UTC)
             _record_failure(target, rev, durable, in_tx=in_tx, record_rollback=record_rollback)
             run.events.file_done(applied)
+            report.error_location = f"{_display_path(item.file.path)}:{item.lines[index]}"
+            # Atlas's text (its %q quoting keeps a multi-line statement on one line).
             raise _FileFailed(
-                f'executing statement "{text}" from version "{rev.version}": {e.message}'
+                f"executing statement {go_quote(text)} from version {go_quote(rev.version)}: {e.message}"
             ) from e
         rev.partial_hashes = [*(rev.partial_hashes or [])[: rev.applied], "h1:" + item.hashes[rev.applied]]
         rev.applied += 1
@@ -386,6 +395,19 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool, record_rollback: bo
         target.write_revision(rev)
     applied.end = datetime.now(UTC)
     run.events.file_done(applied)
+
+
+def go_quote(text: str) -> str:
+    """Go's ``%q`` for the text of a statement: double quotes, backslash escapes, one line."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _display_path(path: Path) -> str:
+    """The file's path relative to the working directory when it lies below it (as the user typed it)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _record_failure(

@@ -170,6 +170,8 @@ class ApplyReport:
     target: str = ""
     error: str = ""
     """Set when the run failed; the CLI then exits 1 after printing the log."""
+    error_location: str = ""
+    """``path:line`` of the failed statement (not in Atlas's JSON; the CLI's error line starts with it)."""
     dry_run: bool = False
 
     @property

@@ -200,7 +200,9 @@ def apply_cmd(
                 out += "\n"
             click.echo(out, nl=False)
         if report.error:
-            raise GraticuleError(report.error)
+            where = f"{report.error_location}: " if report.error_location else ""
+            # One line: a database's message may span lines (MySQL quotes the statement near the error).
+            raise GraticuleError(where + report.error.replace("\r\n", " ").replace("\n", " "))
 
 
 @migrate.command("status")

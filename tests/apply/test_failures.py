@@ -19,7 +19,10 @@ def test_failing_statement_rolls_the_file_back(tx_db: Database, tmp_path: Path) 
     ws.write("2_broken.sql", BROKEN)
     result = ws.apply()
     assert result.code == 1
-    assert 'Error: executing statement "THIS IS A FAILING STATEMENT;" from version "2": ' in result.stderr
+    assert result.stderr.startswith(
+        f'Error: {ws.migrations}/2_broken.sql:2: executing statement "THIS IS A FAILING STATEMENT;" from '
+        'version "2": '
+    )
     assert "  -- migrating version 2\n    -> CREATE TABLE broken (id int);\n" in result.stdout
     assert "    -> THIS IS A FAILING STATEMENT;\n    " in result.stdout
     assert result.stdout.endswith(
@@ -264,3 +267,22 @@ def test_status_states(ws: Workspace, db: Database) -> None:
     )
     data = ws.status("--format", "{{ json . }}").stdout
     assert '"Status":"OK"' in data and '"Type":"applied"' in data and '"Env":{"Driver":' in data
+
+
+def test_error_line_names_file_and_line(ws: Workspace, db: Database) -> None:
+    """The failure is one ``Error:`` line starting with ``file:line`` of the failed statement, even when the
+    statement spans lines (quoted as Atlas quotes it: Go's %q)."""
+    ws.write(
+        "1_first.sql",
+        "-- first\nCREATE TABLE a (id int);\n\nINSERT INTO a VALUES (1);\n\n-- broken one\n"
+        "CREAT TABLE b (\n  id int\n);\nCREATE TABLE c (id int);\n",
+    )
+    result = ws.apply()
+    assert result.code == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(
+        f'Error: {ws.migrations}/1_first.sql:7: executing statement "CREAT TABLE b (\\n  id int\\n);" '
+        'from version "1": '
+    ), result.stderr
+    json_error = ws.apply("--format", "{{ .Error }}")
+    assert json_error.stdout.startswith('executing statement "CREAT TABLE b (\\n  id int\\n);"')
