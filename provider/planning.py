@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db.migrations import autodetector as autodetector_module
+from django.db.migrations import operations as migration_operations
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.exceptions import CircularDependencyError, NodeNotFoundError
 from django.db.migrations.graph import MigrationGraph
@@ -187,16 +188,52 @@ def _concerned_model(operation: Operation) -> str | None:
     return model_name if model_name is not None else getattr(operation, "name_lower", None)
 
 
+# Operations whose `reduce` (4.2 to 5.2) returns a list for one of these only when both concern the same
+# model (same name, or the model of a field, index or constraint operation), or one of them is elidable:
+# CreateModel's list branches all require its own name; AddField's need the same field; AddIndex's and
+# AddConstraint's need RemoveIndex/RenameIndex/RemoveConstraint/AlterConstraint; the option operations' need
+# the same class and name; the rest end in Operation.reduce, which only returns a list for elidable ones.
+_LISTS_ONLY_ON_ITS_MODEL = frozenset(
+    getattr(migration_operations, name)
+    for name in (
+        "CreateModel",
+        "AddField",
+        "AddIndex",
+        "AddConstraint",
+        "AlterUniqueTogether",
+        "AlterIndexTogether",  # gone from newer Django versions
+        "AlterOrderWithRespectTo",
+    )
+    if hasattr(migration_operations, name)
+)
+
+
 class _MemoizedOptimizer(MigrationOptimizer):
-    """Django's optimizer; `optimize_inner` is Django's own (identical in 4.2 and 5.2) with `reduce` memoized.
+    """Django's optimizer; `optimize_inner` is Django's own (identical in 4.2 and 5.2) with `reduce` memoized
+    and asked only when its answer matters.
 
     A remembered result is handed out again only for the same two operation objects (kept alive by the memo,
     so their ids are not reused). A list result is applied at most once: once applied, its two operations
     have left the list for good.
+
+    Django's scan asks every pair; what it does depends on the first list result, and on whether an answer
+    before it was falsy (`right`). A pair that cannot give a list (two operations of
+    `_LISTS_ONLY_ON_ITS_MODEL` on different models, neither elidable) is asked only when a list result
+    follows it while `right` still holds, which is when its answer decides `right`; once `right` is False,
+    never.
     """
 
     def __init__(self) -> None:
         self._reduced: dict[tuple[int, int], tuple[Operation, Operation, Any]] = {}
+        self._models: dict[int, tuple[Operation, str | None]] = {}
+
+    def _model_of(self, operation: Operation) -> str | None:
+        """The model `operation` concerns when its `reduce` lists only on that model; None otherwise."""
+        found = self._models.get(id(operation))
+        if found is None:
+            known = type(operation) in _LISTS_ONLY_ON_ITS_MODEL and not operation.elidable
+            found = self._models[id(operation)] = (operation, _concerned_model(operation) if known else None)
+        return found[1]
 
     def _reduce(self, operation: Operation, other: Operation, app_label: str) -> Any:
         key = (id(operation), id(other))
@@ -208,10 +245,19 @@ class _MemoizedOptimizer(MigrationOptimizer):
     def optimize_inner(self, operations: list[Operation], app_label: str) -> list[Operation]:
         reduced = self._reduced
         new_operations: list[Operation] = []
+        model_of = self._model_of
         for i, operation in enumerate(operations):
             right = True  # Should we reduce on the right or on the left.
+            model = model_of(operation)
+            unasked: list[Operation] = []  # since the last answer, pairs that cannot give a list
             # Compare it to each operation after it
             for j, other in enumerate(operations[i + 1 :]):
+                if model is not None:
+                    other_model = model_of(other)
+                    if other_model is not None and other_model != model:
+                        if right:  # once `right` is False, only list results matter
+                            unasked.append(other)
+                        continue
                 # self._reduce(operation, other, app_label), inlined: it runs for every pair of every pass
                 found = reduced.get((id(operation), id(other)))
                 if found is None:
@@ -221,6 +267,10 @@ class _MemoizedOptimizer(MigrationOptimizer):
                         operation.reduce(other, app_label),
                     )
                 result = found[2]
+                if unasked:
+                    # Django asked these in order before this one: `right` holds only if all were truthy.
+                    right = all(self._reduce(operation, op, app_label) for op in unasked)
+                    unasked = []
                 if isinstance(result, list):
                     in_between = operations[i + 1 : i + j + 1]
                     if right:
