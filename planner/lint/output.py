@@ -41,12 +41,12 @@ def text_report(report: LintReport) -> str:
     if not report.files:
         return ""  # Atlas prints nothing when there is nothing new to lint
     lines = [_heading(report), ""]
-    for file in report.files:
+    for file in report.reported:
         lines.extend(_file_lines(file))
         lines.append("")
     lines += ["  -------------------------", f"  -- {go_duration(report.duration)}"]
     lines.append(f"  -- {_versions_summary(report)}")
-    changes = sum(f.changes for f in report.files)
+    changes = sum(f.changes for f in report.reported)
     if changes:
         lines.append(f"  -- {_plural(changes, 'schema change')}")
     diagnostics = len(report.diagnostics)
@@ -125,9 +125,9 @@ def django_note(diag: PositionedDiagnostic) -> str | None:
 
 
 def _versions_summary(report: LintReport) -> str:
-    errors = sum(1 for f in report.files if f.has_errors)
-    warnings = sum(1 for f in report.files if not f.has_errors and f.reports)
-    ok = len(report.files) - errors - warnings
+    errors = sum(1 for f in report.reported if f.has_errors)
+    warnings = sum(1 for f in report.reported if not f.has_errors and f.reports)
+    ok = len(report.reported) - errors - warnings
     parts = []
     for count, what in ((ok, "ok"), (warnings, "with warnings"), (errors, "with errors")):
         if count:
@@ -204,7 +204,7 @@ def atlas_data(report: LintReport, env: dict[str, Any]) -> dict[str, Any]:
     """The value ``--format`` templates see: Atlas's ``SummaryReport`` (``Env``, ``Steps``, ``Files``), empty
     fields left out as Go's ``omitempty`` does. Diagnostics carry graticule's extras ``Line``, ``Model``,
     ``Hint`` next to Atlas's ``Pos``, ``Text``, ``Code``, ``SuggestedFixes``."""
-    files = [_file_data(f) for f in report.files]
+    files = [_file_data(f) for f in report.reported]
     steps: list[dict[str, Any]] = []
     if report.sum_checked:
         steps.append({"Name": "Migration Integrity Check", "Text": "File atlas.sum is valid"})
@@ -216,7 +216,7 @@ def atlas_data(report: LintReport, env: dict[str, Any]) -> dict[str, Any]:
         },
         {"Name": "Replay Migration Files", "Text": f"Loaded {len(report.files)} changes on dev database"},
     ]
-    for file, data in zip(report.files, files, strict=True):
+    for file, data in zip(report.reported, files, strict=True):
         steps.append(
             _omit(
                 {

@@ -44,6 +44,9 @@ class FileReport:
     reports: list[Report] = field(default_factory=list)
     error: str | None = None
     """Why the file could not be linted (a statement failed on the dev database, a bad directive)."""
+    ignored: bool = False
+    """``-- atlas:nolint`` alone in the header: the file ran but was not analyzed; Atlas leaves it out of
+    the report (it still counts in "N migrations in total")."""
     duration: float = 0.0
     """Seconds spent running and analyzing the file."""
     statements: int = 0
@@ -82,6 +85,11 @@ class LintReport:
     @property
     def has_errors(self) -> bool:
         return any(f.has_errors for f in self.files)
+
+    @property
+    def reported(self) -> list[FileReport]:
+        """The files the report shows: all but those a bare ``atlas:nolint`` ignores (unless they failed)."""
+        return [f for f in self.files if not f.ignored or f.error is not None]
 
     @property
     def from_version(self) -> str | None:

@@ -134,6 +134,7 @@ def _lint_files(
         )
         file_report.statements = len(steps)
         file_nolint = frozenset(directives.nolint) if directives.nolint is not None else None
+        file_report.ignored = file_nolint == frozenset()
         found: dict[tuple[str, str], Report] = {}
         reported_once: set[str] = set()
         grouped = _group_rebuilds(steps, dev)

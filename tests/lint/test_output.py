@@ -116,6 +116,17 @@ def test_text_separates_versions_with_a_blank_line() -> None:
     assert "  -- ok (90.668µs)\n\n  -- analyzing version 3\n" in text_report(report)
 
 
+def test_a_file_ignored_by_nolint_is_left_out_as_atlas_does() -> None:
+    report = fixed(lint(BASE, "-- atlas:nolint\n\nDROP TABLE pets;\n", "DROP TABLE users;\n"))
+    text = text_report(report)
+    assert text.startswith("Analyzing changes from version 1 to 3 (2 migrations in total):\n\n")
+    assert "analyzing version 2" not in text and "  -- analyzing version 3\n" in text
+    assert "  -- 1 version with errors\n  -- 1 schema change\n  -- 1 diagnostic\n" in text
+    data = json.loads(template_report(report, "{{ json . }}", {}))
+    assert [f["Name"] for f in data["Files"]] == ["3.sql"]
+    assert [s["Name"] for s in data["Steps"]][-1:] == ["Analyze 3.sql"]
+
+
 def test_text_of_nothing_to_lint_is_empty() -> None:
     assert text_report(LintReport()) == ""
 
