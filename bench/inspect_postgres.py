@@ -392,9 +392,9 @@ def render_section(results: list[SizeResult], ctx: dict) -> str:
         "foreign keys with an index each, a partial index, an expression index, in half the tables a "
         "two-column index with a DESC key, a UNIQUE constraint and a CHECK.",
         "- graticule: `DRIVER.inspect(conn, 'public')` (`graticule.planner.drivers.postgres`) on a psycopg "
-        f"{versions.get('psycopg', '?')} connection; queries counted by wrapping psycopg's cursor "
-        "`execute` (one per message sent: graticule sends `SET LOCAL jit = off` in the same message as "
-        "each catalog query).",
+        f"{versions.get('psycopg', '?')} connection; statements counted by wrapping psycopg's cursor "
+        "`execute` (graticule sends `SET LOCAL jit = off` and then its six catalog queries, all in one "
+        "libpq pipeline: 7 statements, each counted).",
         f"- schemainspect {versions.get('schemainspect', '?')} (migra {versions.get('migra', '?')}, sqlbag "
         f"{versions.get('sqlbag', '?')}, SQLAlchemy {versions.get('SQLAlchemy', '?')}, psycopg2-binary "
         f"{versions.get('psycopg2-binary', '?')}, in a venv of its own): `get_inspector(conn, "
