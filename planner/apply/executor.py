@@ -47,9 +47,12 @@ and refuses if an already-applied statement was edited (``partial_hashes`` compa
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -338,9 +341,12 @@ def _execute(run: _Run, prepared: list[PreparedFile]) -> None:
         if run_tx:
             target.commit()
     except BaseException:
-        # Interrupted (Ctrl-C) or a bookkeeping error: never leave a transaction open behind us.
-        if target.in_transaction(refresh=True):
-            target.rollback()
+        # Interrupted (Ctrl-C) or a bookkeeping error: never leave a transaction open behind us. Best effort:
+        # the original error matters more, and a connection dropped mid-statement (MySQL after Ctrl-C) has
+        # had its transaction rolled back by the server already.
+        with contextlib.suppress(Exception):
+            if target.usable and target.in_transaction(refresh=True):
+                target.rollback()
         raise
 
 
@@ -361,12 +367,22 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool, record_rollback: bo
         target.write_revision(rev)
     for index in range(rev.applied, len(item.statements)):
         text = item.statements[index]
-        run.events.statement(text)
-        applied.applied.append(text)
-        if dry:
-            continue
         try:
+            run.events.statement(text)
+            applied.applied.append(text)
+            if dry:
+                continue
             target.execute(text)
+        except KeyboardInterrupt:
+            # Ctrl-C before or during the statement: it was cancelled (PostgreSQL, SQLite) or killed on the
+            # server (MySQL). Where the connection survived, the row records the interruption like a failure,
+            # so that `migrate status` explains it; then the run stops as interrupted.
+            if not dry and target.usable:
+                rev.error, rev.error_stmt = INTERRUPTED, text
+                rev.execution_time = int((time.monotonic() - clock) * 1e9)
+                with contextlib.suppress(Exception):
+                    _record_failure(target, rev, durable, in_tx=in_tx, record_rollback=record_rollback)
+            raise
         except StatementError as e:
             rev.error, rev.error_stmt = e.message, text
             rev.execution_time = int((time.monotonic() - clock) * 1e9)
@@ -382,7 +398,10 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool, record_rollback: bo
         rev.partial_hashes = [*(rev.partial_hashes or [])[: rev.applied], "h1:" + item.hashes[rev.applied]]
         rev.applied += 1
         rev.error = rev.error_stmt = ""
-        target.write_revision(rev)
+        with deferred_interrupt():
+            # Without a transaction the statement is committed: Ctrl-C now must not cost its row update
+            # (the next run would execute it a second time).
+            target.write_revision(rev)
         if in_tx and not target.in_transaction():
             # MySQL/MariaDB committed implicitly (DDL): the statement and the row write after it, which
             # ran in autocommit, are durable. Open a new transaction so that the DML statements that follow
@@ -395,6 +414,29 @@ def _run_file(run: _Run, item: PreparedFile, *, in_tx: bool, record_rollback: bo
         target.write_revision(rev)
     applied.end = datetime.now(UTC)
     run.events.file_done(applied)
+
+
+INTERRUPTED = "interrupted by the user (Ctrl-C)"
+"""The ``error`` a row records for a statement cancelled by Ctrl-C."""
+
+
+@contextlib.contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) until the block is done, then raise it; a no-op outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
 
 
 def go_quote(text: str) -> str:
@@ -414,9 +456,11 @@ def _record_failure(
     target: Target, rev: Revision, durable: int, *, in_tx: bool, record_rollback: bool
 ) -> None:
     """Leave the revisions table telling the truth about the database after a failed statement."""
-    if in_tx and target.in_transaction(refresh=True):
+    if in_tx and (target.in_transaction(refresh=True) or target.transactional_ddl):
         # Everything since the last commit point is undone, this file's row writes included: the database
-        # holds the first `durable` statements of the file (none, on PostgreSQL and SQLite).
+        # holds the first `durable` statements of the file (none, on PostgreSQL and SQLite). A transaction
+        # that is no longer open was rolled back by the database itself where DDL is transactional (SQLite
+        # aborts the whole transaction on some errors and on an interrupt); only MySQL ends one by committing.
         target.rollback()
         if not record_rollback:
             return

@@ -60,6 +60,11 @@ class Target:
     def close(self) -> None:
         self.conn.close()
 
+    @property
+    def usable(self) -> bool:
+        """False once the connection was dropped (MySQL after a Ctrl-C in the middle of a statement)."""
+        return True
+
     def discard_if_created(self) -> None:
         """Remove the database if this run created it and wrote nothing to it (SQLite's file); after close."""
 

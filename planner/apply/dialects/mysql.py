@@ -21,7 +21,7 @@ import pymysql
 from pymysql.constants import SERVER_STATUS
 
 from ...drivers import get_driver
-from ...drivers.mysql.devdb import message
+from ...drivers.mysql.devdb import connect, message
 from ...drivers.mysql.server import Server
 from ...errors import GraticuleError
 from ...urls import DatabaseURL
@@ -70,6 +70,10 @@ class MySQLTarget(Target):
     def quote(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"
 
+    @property
+    def usable(self) -> bool:
+        return bool(self.conn.open)
+
     def execute(self, sql: str) -> None:
         try:
             with self.conn.cursor() as cur:
@@ -78,6 +82,29 @@ class MySQLTarget(Target):
                     pass
         except pymysql.MySQLError as e:
             raise StatementError(message(e)) from e
+        except KeyboardInterrupt:
+            self._kill_running_statement()
+            raise
+
+    def _kill_running_statement(self) -> None:
+        """After Ctrl-C in the middle of a statement: stop it on the server and drop the connection.
+
+        The client stopped reading half-way through the exchange, so the connection cannot be used again.
+        Closing it alone would leave the server running the statement (an ALTER TABLE runs to completion
+        and commits, behind the revisions table's back); ``KILL QUERY`` from a second session stops it, and
+        the server then rolls back the dropped session's open transaction (the statements and row updates
+        since the last commit point, together).
+        """
+        thread_id = self.conn.thread_id()
+        with contextlib.suppress(Exception):
+            side = connect(self.url)
+            try:
+                with side.cursor() as cur:
+                    cur.execute("KILL QUERY %s", (thread_id,))
+            finally:
+                side.close()
+        with contextlib.suppress(Exception):
+            self.conn._force_close()  # no COM_QUIT on a socket in the middle of a reply
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         try:
@@ -114,6 +141,10 @@ class MySQLTarget(Target):
         with contextlib.suppress(GraticuleError, pymysql.MySQLError):
             if self.conn.open:
                 self.query("SELECT RELEASE_LOCK(%s)", (LOCK_NAME,))
+
+    def close(self) -> None:
+        if self.conn.open:
+            self.conn.close()
 
     # ---- revisions table -----------------------------------------------------------------------------
 

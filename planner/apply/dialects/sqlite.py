@@ -63,10 +63,20 @@ class SQLiteTarget(Target):
                 self.path.unlink()
 
     def execute(self, sql: str) -> None:
+        # SQLite runs a statement without returning to Python, so Ctrl-C would wait for it to finish. A
+        # progress handler gives Python's signal handling a turn every few thousand VM steps: the
+        # KeyboardInterrupt it raises aborts the statement ("interrupted"), turned back into the interrupt.
+        self.conn.set_progress_handler(_keep_going, 10_000)
         try:
             self.conn.execute(sql)
+        except sqlite3.OperationalError as e:
+            if str(e) == "interrupted":
+                raise KeyboardInterrupt from e
+            raise StatementError(str(e)) from e
         except sqlite3.Error as e:
             raise StatementError(str(e)) from e
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         try:
@@ -190,6 +200,10 @@ class SQLiteTarget(Target):
             f"INSERT INTO {self.table} ({cols}) VALUES ({marks}) "
             f"ON CONFLICT ({self.quote('version')}) DO UPDATE SET {updates}"
         )
+
+
+def _keep_going() -> int:
+    return 0
 
 
 def open_target(url: DatabaseURL, revisions_schema: str | None, *, create: bool) -> SQLiteTarget:
