@@ -25,6 +25,11 @@ from . import catalog
 
 
 class Pending(Protocol):
+    def wait(self) -> None:
+        """Wait until the query's result (and every result sent before it) is in, without reading rows:
+        the next batch can then be sent before this one's rows are converted."""
+        ...
+
     def rows(self) -> list[tuple[Any, ...]]:
         """The query's rows; waits for them (and for every query sent before them) if need be."""
         ...
@@ -52,9 +57,18 @@ def open_reader(conn: psycopg.Connection, params: dict[str, Any]) -> Iterator[Ca
 class _PipelinedPending:
     def __init__(self, cursor: psycopg.Cursor[tuple[Any, ...]]) -> None:
         self._cursor = cursor
+        self._first: list[tuple[Any, ...]] | None = None
+
+    def wait(self) -> None:
+        # Any fetch waits for every result sent so far (psycopg reads a pipeline's results in order, all of
+        # them); one row is the least that a fetch converts.
+        if self._first is None:
+            self._first = self._cursor.fetchmany(1)
 
     def rows(self) -> list[tuple[Any, ...]]:
-        return self._cursor.fetchall()
+        self.wait()
+        assert self._first is not None
+        return self._first + self._cursor.fetchall()
 
 
 class _PipelinedReader:
@@ -77,6 +91,9 @@ class _PipelinedReader:
 class _SequentialPending:
     def __init__(self, cursor: psycopg.ClientCursor[tuple[Any, ...]], query: str, params: dict[str, Any]):
         self._cursor, self._query, self._params = cursor, query, params
+
+    def wait(self) -> None:
+        pass  # sent when its rows are asked for
 
     def rows(self) -> list[tuple[Any, ...]]:
         self._cursor.execute(self._query, self._params)
