@@ -66,7 +66,7 @@ from ..migrate.directory import MigrationDir, MigrationFile
 from ..migrate.split import split_statements
 from ..urls import parse_url
 from .dialects import LockedError, StatementError, Target, open_target
-from .pending import pending_files
+from .pending import is_checkpoint, pending_files
 from .report import AppliedFile, ApplyReport, Env, StmtError
 from .revisions import (
     TYPE_BASELINE,
@@ -207,7 +207,7 @@ def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
     files = _locked_files(directory)
     dirty = target.first_object() if not revisions and not options.allow_dirty else None
     plan = pending_files(
-        files,
+        _files_up_to(files, options.to_version),
         revisions,
         exec_order=options.exec_order,
         baseline=options.baseline or None,
@@ -247,6 +247,18 @@ def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
     report.end = datetime.now(UTC)
     run.events.done(report)
     return report
+
+
+def _files_up_to(files: list[MigrationFile], version: str | None) -> list[MigrationFile]:
+    """Atlas's ``ExecuteTo``: when ``--to-version`` lies before a checkpoint file, the pending files are
+    computed as if the directory ended at that version, so a new database is not started from a checkpoint
+    beyond the version asked for."""
+    if not version:
+        return files
+    index = next((i for i in range(len(files) - 1, -1, -1) if files[i].version == version), -1)
+    if index != -1 and any(is_checkpoint(f) for f in files[index + 1 :]):
+        return files[: index + 1]
+    return files
 
 
 def _select(

@@ -116,6 +116,8 @@ def status_text(report: StatusReport) -> str:
     out = [f"Migration Status: {report.status}"]
     current = f"  -- Current Version: {report.current}"
     next_ = f"  -- Next Version:    {report.next or 'UNKNOWN'}"
+    if report.next and report.from_checkpoint:
+        next_ += " (checkpoint)"
     executed = f"  -- Executed Files:  {len(report.applied)}"
     if report.total > 0:
         current += f" ({report.count} statements applied)"

@@ -4,7 +4,11 @@ Given the directory's files and the revisions table (ordered by version):
 
 - **No revisions yet** (first apply): the database must be clean (nothing but the revisions table), unless
   ``--allow-dirty``; with ``--baseline V`` a type-1 row for V is written and the files after V are pending.
-  Without a baseline, every file is pending from the last checkpoint file, if any.
+  Without a baseline, every file is pending from the last checkpoint file, if any: a checkpoint file
+  (``-- atlas:checkpoint [tag]``, written by ``atlas migrate checkpoint``) holds the whole schema up to it,
+  so a new database starts there and the files before it are skipped. Everywhere else checkpoint files are
+  ignored (a database with history has run the files they summarise), except a checkpoint that is itself the
+  partially applied last revision: it resumes first.
 - **Otherwise**: the files after the last revision are pending; if the last revision is partially applied
   (``applied != total`` and not resolved by ``migrate set``) its file is pending first, and resumes at its
   first unapplied statement. A file whose version lies between the first and the last revision but has no
@@ -86,10 +90,16 @@ def pending_files(
         if start == -1:
             return PendingPlan(migrations)
         return PendingPlan([files[start]] + [f for f in files[start + 1 :] if f.name not in checkpoints])
-    if not migrations:
-        return PendingPlan()
     last = revisions[-1]
     partially = last.partially_applied
+    if partially:
+        # A checkpoint file that failed part-way (it is the first file a database runs, so nothing else has
+        # run): it resumes, then every migration after it follows.
+        index = _last_index(files, lambda f: f.version == last.version)
+        if index != -1 and files[index].name in checkpoints:
+            return PendingPlan([files[index]] + [f for f in files[index + 1 :] if f.name not in checkpoints])
+    if not migrations:
+        return PendingPlan()
     if partially:
         index = _last_index(migrations, lambda f: f.version == last.version)
         if index == -1:

@@ -217,6 +217,8 @@ class StatusReport:
     status: str = ""
     error: str = ""
     sql: str = ""
+    from_checkpoint: bool = False
+    """A new database starts at a checkpoint file (Atlas's ``FromCheckpoint``: in the text, not the JSON)."""
 
     def to_data(self) -> GoStruct:
         return GoStruct(

@@ -59,6 +59,7 @@ def migrate_status(
             report.current = revisions[-1].version
         if report.pending:
             report.status, report.next = PENDING, report.pending[0].version
+            report.from_checkpoint = not revisions and is_checkpoint(report.pending[0])
         else:
             report.status, report.next = OK, "Already at latest version"
         if revisions and revisions[-1].partially_applied and revisions[-1].applied < revisions[-1].total:
