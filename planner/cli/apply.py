@@ -191,7 +191,10 @@ def apply_cmd(
             revisions_schema=target.revisions_schema,
             lock_timeout=parse_duration(lock_timeout or target.lock_timeout),
         )
-        with _progress(not template) as progress:
+        # The bar (stderr) is for when the log is not scrolling by on the same terminal: a log redirected to a
+        # file, or a --format rendered at the end. Drawn between streamed log lines, a bar's redraws would
+        # erase them.
+        with _progress(bool(template) or not sys.stdout.isatty()) as progress:
             events = _CliEvents(stream_log=not template, progress=progress)
             report: ApplyReport = migrate_apply(options, events)
         if template:
