@@ -49,7 +49,9 @@ def test_failed_statement_is_recorded_explained_and_resumed(mariadb_engine: Engi
         failed = apply(url, dir_url)
         assert failed.code == 1, failed.output
         line = one_error_line(failed.stderr)
-        assert "nope" in line, line
+        # The failing statement's file:line, the statement and the database's error, on one line.
+        assert line.startswith(f"Error: {d / (V2 + '_b.sql')}:3: "), line
+        assert BROKEN_STMT in line and "Unknown column 'nope'" in line, line
 
         revisions = {r["version"]: r for r in engine.revisions(url)}
         assert sorted(revisions) == [V1, V2]
