@@ -130,7 +130,11 @@ class MySQLTarget(Target):
     # ---- lock ----------------------------------------------------------------------------------------
 
     def lock(self, timeout: float) -> None:
-        got = self.query("SELECT GET_LOCK(%s, %s)", (LOCK_NAME, max(int(timeout), 0)))[0][0]
+        try:
+            got = self.query("SELECT GET_LOCK(%s, %s)", (LOCK_NAME, max(int(timeout), 0)))[0][0]
+        except KeyboardInterrupt:  # Ctrl-C while the server waits for the lock
+            self._kill_running_statement()
+            raise
         if got is None:
             raise GraticuleError(f'{self.url.redacted}: GET_LOCK("{LOCK_NAME}") failed (internal error)')
         if not got:
