@@ -249,6 +249,14 @@ def _apply(run: _Run, directory: MigrationDir) -> ApplyReport:
     return report
 
 
+def _did_you_mean(version: str, files: list[MigrationFile]) -> str:
+    """Atlas's hint for a mistyped ``--to-version``: a pending version containing it (or contained in it)."""
+    for f in reversed(files):
+        if f.version in version or (version in f.version and len(f.version) - len(version) > 1):
+            return f'. Did you mean "{f.version}"?'
+    return ""
+
+
 def _files_up_to(files: list[MigrationFile], version: str | None) -> list[MigrationFile]:
     """Atlas's ``ExecuteTo``: when ``--to-version`` lies before a checkpoint file, the pending files are
     computed as if the directory ended at that version, so a new database is not started from a checkpoint
@@ -269,7 +277,10 @@ def _select(
         if index == -1:
             if any(r.version == options.to_version for r in revisions):
                 return []  # already applied: nothing to do up to it
-            raise GraticuleError(f'migration with version "{options.to_version}" not found')
+            raise GraticuleError(
+                f'migration with version "{options.to_version}" not found'
+                + _did_you_mean(options.to_version, files)
+            )
         files = files[: index + 1]
     if options.amount:
         files = files[: options.amount]

@@ -59,7 +59,9 @@ def test_amount_and_to_version(ws: Workspace, db: Database) -> None:
     assert [r["version"] for r in db.revisions()] == ["1", "2"]
     assert ws.apply("--to-version", "2").stdout == "No migration files to execute\n"
     missing = ws.apply("--to-version", "9")
-    assert missing.code == 1 and 'Error: migration with version "9" not found' in missing.stderr
+    assert missing.code == 1 and missing.stderr == 'Error: migration with version "9" not found\n'
+    typo = ws.apply("--to-version", "31")
+    assert typo.stderr == 'Error: migration with version "31" not found. Did you mean "3"?\n'
     rest = ws.apply("5")
     assert rest.stdout.startswith("Migrating to version 3 from 2 (1 migrations in total):")
     bad = ws.apply("zero")
