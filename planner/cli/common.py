@@ -8,14 +8,16 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..desired import ExternalProgram, SourceContext
 from ..errors import ChecksumError, GraticuleError
 from ..progress import plain_progress, terminal_progress
-from ..workflow import ProgressCallback
+
+if TYPE_CHECKING:
+    from ..workflow import ProgressCallback
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 
 from ..errors import GraticuleError
-from ..lint.output import text_report
-from ..lint.policy import LintPolicy
-from ..workflow import SYNCED_MESSAGE, DiffOptions, migrate_diff
 from .common import (
     DEFAULT_DIR,
     EnvSettings,
@@ -48,6 +45,10 @@ def diff_cmd(
     lint: bool,
 ) -> None:
     """Plan the next migration file from the desired state and write it with atlas.sum."""
+    from ..lint.output import text_report
+    from ..lint.policy import LintPolicy
+    from ..workflow import SYNCED_MESSAGE, DiffOptions, migrate_diff
+
     settings = EnvSettings(config, env, variables)
     dev = dev_url or settings.dev
     if not dev:

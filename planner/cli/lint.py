@@ -8,9 +8,6 @@ import click
 from click.core import ParameterSource
 
 from ..errors import GraticuleError
-from ..lint.output import atlas_env, github_report, template_report, text_report
-from ..lint.policy import LintPolicy
-from ..lint_workflow import LintOptions, migrate_lint
 from .common import (
     DEFAULT_DIR,
     EnvSettings,
@@ -55,6 +52,10 @@ def lint_cmd(
     fmt: str | None,
 ) -> None:
     """Analyze new migration files: destructive, data-dependent, blocking and incompatible changes."""
+    from ..lint.output import atlas_env, github_report, template_report, text_report
+    from ..lint.policy import LintPolicy
+    from ..lint_workflow import LintOptions, migrate_lint
+
     settings = EnvSettings(config, env, variables)
     dev = dev_url or settings.dev
     if not dev:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..migrate.newfile import new_migration
 from .common import DEFAULT_DIR, EnvSettings, config_option, dir_option, env_option, user_errors, var_option
 from .groups import migrate
 
@@ -21,6 +20,8 @@ def new_cmd(name: str, env: str | None, config: str, variables: tuple[str, ...],
 
     The path of the new file is printed, so a script can open it: vim "$(graticule migrate new add_view)".
     """
+    from ..migrate.newfile import new_migration
+
     settings = EnvSettings(config, env, variables)
     path = new_migration(dir_url or settings.dir or DEFAULT_DIR, name)
     click.echo(str(path))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..validate import migrate_validate
 from .common import (
     DEFAULT_DIR,
     EnvSettings,
@@ -29,6 +28,8 @@ def validate_cmd(
     env: str | None, config: str, variables: tuple[str, ...], dir_url: str | None, dev_url: str | None
 ) -> None:
     """Check atlas.sum and every file's statements; with a dev database, execute the whole directory."""
+    from ..validate import migrate_validate
+
     settings = EnvSettings(config, env, variables)
     with replay_progress() as progress:
         result = migrate_validate(dir_url or settings.dir or DEFAULT_DIR, dev_url or settings.dev, progress)

@@ -21,6 +21,31 @@ def test_cli_import_leaves_config_language_and_rich_unloaded() -> None:
     assert loaded.split() == []
 
 
+HEAVY = ("psycopg", "pymysql", "sqlglot", "graticule.planner.lint", "graticule.planner.apply", "django")
+
+
+def test_help_loads_no_workflow_parser_or_database_client() -> None:
+    # Every command module is imported to list the commands; their workflows load only when they run.
+    code = (
+        "import sys\n"
+        "from graticule.planner.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print(' '.join(m for m in sys.modules if m.split('.')[0] in {HEAVY!r} or m.startswith({HEAVY!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1].split() == []
+
+
+def test_sqlite_lint_policy_loads_no_server_client() -> None:
+    # The lint analyzers read the PostgreSQL and MySQL drivers' type tables, not their clients.
+    code = (
+        "import sys; from graticule.planner.lint.policy import LintPolicy; "
+        "print(' '.join(m for m in ('psycopg', 'pymysql') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.split() == []
+
+
 class FakeBar:
     def __init__(self) -> None:
         self.calls: list[str] = []

@@ -7,17 +7,20 @@ hold for both, so neither needs to know which server a schema came from.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...changes import Change
 from ...plan import Statement
 from ...schema import Schema
 from ...urls import DatabaseURL
-from . import devdb as _devdb
-from . import inspect as _inspect
-from . import plan as _plan
-from . import target as _target
 from .normalize import MySQLNormalizer
+
+if TYPE_CHECKING:
+    from .devdb import MySQLDevDatabase
+    from .target import MySQLTarget
+
+# PyMySQL (and the modules that use it) load on the first connection, not with the package: the lint
+# analyzers read this package's tables, and a SQLite run should not pay for a MySQL client.
 
 
 class MySQLDriver:
@@ -31,19 +34,29 @@ class MySQLDriver:
 
     def inspect(self, conn: Any, schema: str | None = None) -> Schema:
         """Inspect database ``schema`` (default: the connection's current database)."""
-        return _inspect.inspect_schema(conn, schema or _current_database(conn))
+        from .inspect import inspect_schema
+
+        return inspect_schema(conn, schema or _current_database(conn))
 
     def plan(self, changes: list[Change]) -> list[Statement]:
-        return _plan.plan_changes(changes)
+        from .plan import plan_changes
 
-    def open_dev(self, url: DatabaseURL) -> _devdb.MySQLDevDatabase:
-        return _devdb.open_dev_database(url)
+        return plan_changes(changes)
 
-    def connect(self, url: DatabaseURL, *, readonly: bool = True) -> _target.MySQLTarget:
-        return _target.connect_target(url, readonly=readonly)
+    def open_dev(self, url: DatabaseURL) -> MySQLDevDatabase:
+        from .devdb import open_dev_database
+
+        return open_dev_database(url)
+
+    def connect(self, url: DatabaseURL, *, readonly: bool = True) -> MySQLTarget:
+        from .target import connect_target
+
+        return connect_target(url, readonly=readonly)
 
     def check_clean(self, conn: Any, schema: str | None = None) -> None:
-        _inspect.check_clean(conn, schema or _current_database(conn))
+        from .inspect import check_clean
+
+        check_clean(conn, schema or _current_database(conn))
 
 
 def _current_database(conn: Any) -> str:

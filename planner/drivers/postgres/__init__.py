@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import psycopg
+from typing import TYPE_CHECKING
 
 from ...changes import Change
 from ...plan import Statement
 from ...schema import Schema
 from ...urls import DatabaseURL
-from . import devdb as _devdb
-from . import inspect as _inspect
-from . import plan as _plan
-from . import target as _target
-from .conninfo import DEFAULT_SCHEMA
 from .normalize import PostgresNormalizer
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from .devdb import PostgresDevDatabase
+    from .target import PostgresTarget
+
+# psycopg (and the modules that use it) load on the first connection, not with the package: the lint
+# analyzers read this package's type tables, and a SQLite run should not pay for a PostgreSQL client.
+DEFAULT_SCHEMA = "public"
 
 
 class PostgresDriver:
@@ -27,19 +32,29 @@ class PostgresDriver:
         self.normalizer = PostgresNormalizer()
 
     def inspect(self, conn: psycopg.Connection, schema: str | None = None) -> Schema:
-        return _inspect.inspect_schema(conn, schema or DEFAULT_SCHEMA)
+        from .inspect import inspect_schema
+
+        return inspect_schema(conn, schema or DEFAULT_SCHEMA)
 
     def plan(self, changes: list[Change]) -> list[Statement]:
-        return _plan.plan_changes(changes)
+        from .plan import plan_changes
 
-    def open_dev(self, url: DatabaseURL) -> _devdb.PostgresDevDatabase:
-        return _devdb.open_dev_database(url)
+        return plan_changes(changes)
 
-    def connect(self, url: DatabaseURL, *, readonly: bool = True) -> _target.PostgresTarget:
-        return _target.connect_target(url, readonly=readonly)
+    def open_dev(self, url: DatabaseURL) -> PostgresDevDatabase:
+        from .devdb import open_dev_database
+
+        return open_dev_database(url)
+
+    def connect(self, url: DatabaseURL, *, readonly: bool = True) -> PostgresTarget:
+        from .target import connect_target
+
+        return connect_target(url, readonly=readonly)
 
     def check_clean(self, conn: psycopg.Connection, schema: str | None = None) -> None:
-        _inspect.check_clean(conn, schema or DEFAULT_SCHEMA)
+        from .inspect import check_clean
+
+        check_clean(conn, schema or DEFAULT_SCHEMA)
 
 
 DRIVER = PostgresDriver()

@@ -14,8 +14,8 @@ import psycopg
 
 from ...errors import GraticuleError
 from ...urls import DatabaseURL
+from . import DEFAULT_SCHEMA  # defined once, in the package
 
-DEFAULT_SCHEMA = "public"
 DEFAULT_DATABASE = "postgres"
 
 
