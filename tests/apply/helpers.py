@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from graticule.planner.cli import main
 from graticule.planner.migrate.directory import MigrationDir
 
 ENGINES = ("sqlite", "postgres", "mysql")
+LOCKED = "Error: acquiring database lock: lock is held by other session\n"
 
 
 @dataclass
@@ -164,4 +166,11 @@ class Workspace:
         return self.run("migrate", "status", "--url", self.db.url, "--dir", self.dir_url, *args)
 
     def set(self, *args: str) -> Result:
-        return self.run("migrate", "set", "--url", self.db.url, "--dir", self.dir_url, *args)
+        result = self.run("migrate", "set", "--url", self.db.url, "--dir", self.dir_url, *args)
+        # `set` does not wait for the apply lock (Atlas's rule), and MariaDB's lock is server-wide: an apply
+        # on another test's database makes it fail at once. Retry that case only.
+        deadline = time.monotonic() + 30
+        while self.db.engine == "mysql" and result.stderr == LOCKED and time.monotonic() < deadline:
+            time.sleep(0.2)
+            result = self.run("migrate", "set", "--url", self.db.url, "--dir", self.dir_url, *args)
+        return result
