@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,9 @@ def _interrupted_apply(ws: Workspace, *args: str) -> tuple[int, str, str]:
         seen.append(line)
         if line.strip() == "-> " + SLOW[ws.db.engine]:
             break
+    # The statement is printed just before it is sent: give it time to reach the server, so that the test
+    # exercises a running statement (not a query cut half-way through being sent).
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=20)
     return proc.returncode, "".join(seen) + out, err
