@@ -82,6 +82,8 @@ class SizeResult:
     expected: Counts
     build_seconds: float
     tools: dict[str, ToolResult]
+    # The 1-minute load average before each timed run: other work on the machine, shown next to the figures.
+    loads: list[float] = field(default_factory=list)
 
     def speedup(self) -> float | None:
         ours, theirs = self.tools["graticule"], self.tools["schemainspect"]
@@ -256,6 +258,7 @@ def _bench_size(tables: int, args: argparse.Namespace, server: dict, pythons: di
         print(f"   built {tables} tables in {build_seconds:.1f} s (database {dbname})", flush=True)
         env = _libpq_env(server, dbname)
         results = {tool: ToolResult() for tool in TOOLS}
+        loads: list[float] = []
         expected = _expected_counts(plan.counts)
         # Repeat 0 is an untimed warm-up (the server's buffers, the OS's file cache, byte-compiled modules).
         for repeat in range(args.repeats + 1):
@@ -264,6 +267,8 @@ def _bench_size(tables: int, args: argparse.Namespace, server: dict, pythons: di
                 result = results[tool]
                 if result.error:
                     continue
+                if repeat > 0:
+                    loads.append(os.getloadavg()[0])
                 try:
                     run, process_seconds = _run_worker(pythons[tool], tool, env)
                     if run["counts"] != expected:
@@ -283,7 +288,9 @@ def _bench_size(tables: int, args: argparse.Namespace, server: dict, pythons: di
                     f"{run['queries']} queries",
                     flush=True,
                 )
-    return SizeResult(tables=tables, expected=plan.counts, build_seconds=build_seconds, tools=results)
+    return SizeResult(
+        tables=tables, expected=plan.counts, build_seconds=build_seconds, tools=results, loads=loads
+    )
 
 
 def _expected_counts(counts: Counts) -> dict[str, int]:
@@ -409,6 +416,7 @@ def render_section(results: list[SizeResult], ctx: dict) -> str:
         f"- {ctx['repeats']} timed repeats per tool after one untimed warm-up each, the two tools "
         "alternating (the order flips every repeat); median and min.",
         f"- Machine: {ctx['machine']}; PostgreSQL {ctx['server_version']} on the same machine; "
+        f"{_load_range(results)}; "
         f"{ctx['date']}; commit `{ctx['commit']}`.",
         f"- Command: `{ctx['command']}`.",
         "",
@@ -425,6 +433,13 @@ def render_section(results: list[SizeResult], ctx: dict) -> str:
         "the speed-up, measured side by side in the same run, rather than the absolute seconds."
     )
     return "\n".join(lines) + "\n"
+
+
+def _load_range(results: list[SizeResult]) -> str:
+    loads = [load for r in results for load in r.loads]
+    if not loads:
+        return "load average not sampled"
+    return f"1-minute load average {min(loads):.1f}-{max(loads):.1f} before the timed runs"
 
 
 def _goal_status(results: list[SizeResult]) -> str:

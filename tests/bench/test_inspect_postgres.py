@@ -167,3 +167,10 @@ def test_a_failed_tool_is_reported_and_other_sections_survive() -> None:
     page = "# Benchmarks\n\n## migrate diff vs makemigrations --dry-run\n\nother table\n"
     updated = replace_section(page, SECTION_HEADING, section)
     assert "other table" in updated and updated.endswith(section)
+
+
+def test_the_section_shows_the_load_the_runs_had() -> None:
+    busy, quiet = _result(200, 0.1, 0.3), _result(2000, 1.0, 3.0)
+    busy.loads, quiet.loads = [4.25, 6.0], [0.5]
+    assert "1-minute load average 0.5-6.0 before the timed runs" in render_section([busy, quiet], CONTEXT)
+    assert "load average not sampled" in render_section([_result(200, 0.1, 0.3)], CONTEXT)
