@@ -24,10 +24,12 @@ import time
 def inspect_graticule(schema: str) -> dict:
     import psycopg
 
+    # The driver package loads its inspector on first use: imported here, so that imports stay off the clock.
+    import graticule.planner.drivers.postgres.inspect  # noqa: F401
     from graticule.planner.drivers.postgres import DRIVER
 
-    # Counted at the class level: the inspector may make its own cursors (a ClientCursor, which sends each
-    # query in one simple-protocol message) rather than go through the connection's cursor_factory.
+    # Counted at the class level: the inspector makes its own cursors (plain Cursors in a pipeline, or
+    # ClientCursors where libpq has no pipeline mode) rather than go through the connection's cursor_factory.
     queries = 0
 
     def counting(method):
