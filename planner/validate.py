@@ -60,7 +60,7 @@ def migrate_validate(
 
 def _split(migration: MigrationFile, dialect: str) -> list[FileStatement]:
     text = _text(migration)
-    parse_directives(text, migration.name)
+    parse_directives(text, str(migration.path))
     return split_statements(text, dialect, str(migration.path))
 
 

@@ -308,7 +308,7 @@ def _prepare(
     hashes = {entry.name: entry.hash for entry in sums.entries}
     prepared = []
     for f in pending:
-        directives = parse_directives(f.text, f.name)
+        directives = parse_directives(f.text, str(f.path))
         txmode = directives.txmode or run.options.tx_mode
         if run.options.tx_mode == "all" and directives.txmode and directives.txmode != "all":
             raise GraticuleError(

@@ -52,7 +52,7 @@ class PendingPlan:
 
 
 def is_checkpoint(f: MigrationFile) -> bool:
-    return any(name == "checkpoint" for name, _ in parse_directives(f.text, f.name).other)
+    return any(name == "checkpoint" for name, _ in parse_directives(f.text, str(f.path)).other)
 
 
 def pending_files(

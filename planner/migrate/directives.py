@@ -82,19 +82,21 @@ def first_line_delimiter(text: str) -> str | None:
 
 def parse_directives(text: str, filename: str = "") -> FileDirectives:
     """Read the header directives of a migration file's text."""
-    where = f" in file {filename!r}" if filename else ""
     found: dict[str, list[str]] = {}
+    lines: dict[str, list[int]] = {}
     other = []
-    for comment in header_comments(text):
+    # The header is the file's first lines, one comment each: comment i sits on line i + 1.
+    for line, comment in enumerate(header_comments(text), 1):
         parsed = parse_directive(comment)
         if parsed is None:
             continue
         name, args = parsed
         found.setdefault(name, []).append(args)
+        lines.setdefault(name, []).append(line)
         if name not in ("txmode", "delimiter", "nolint", "sum"):
             other.append(parsed)
     return FileDirectives(
-        txmode=_txmode(found.get("txmode", []), where),
+        txmode=_txmode(found.get("txmode", []), filename, lines.get("txmode", [])),
         delimiter=unescape_delimiter(found["delimiter"][0]) if found.get("delimiter") else None,
         nolint=tuple(" ".join(found["nolint"]).split()) if "nolint" in found else None,
         sum_ignore=is_sum_ignored(text),
@@ -102,14 +104,18 @@ def parse_directives(text: str, filename: str = "") -> FileDirectives:
     )
 
 
-def _txmode(values: list[str], where: str) -> str | None:
+def _txmode(values: list[str], filename: str, lines: list[int]) -> str | None:
     if not values:
         return None
+
+    def where(index: int) -> str:
+        return f"{filename}:{lines[index]}: " if filename else ""
+
     if len(values) > 1:
-        raise GraticuleError(f"multiple txmode values found{where}: {values}")
+        raise GraticuleError(f"{where(1)}multiple txmode values found: {values}")
     value = values[0]
     if value == "all":
-        raise GraticuleError(f'txmode "all" is not allowed in a file directive{where}; use "file" instead')
+        raise GraticuleError(f'{where(0)}txmode "all" is not allowed in a file directive; use "file" instead')
     if value not in TXMODES:
-        raise GraticuleError(f"unknown txmode {value!r}{where} (expected none or file)")
+        raise GraticuleError(f"{where(0)}unknown txmode {value!r} (expected none or file)")
     return value

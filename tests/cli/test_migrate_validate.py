@@ -103,7 +103,7 @@ def test_invalid_directive_is_reported_with_the_file(tmp_path: Path) -> None:
     result = validate(tmp_path)
     assert result.code == 1
     assert result.stderr.strip() == (
-        "Error: unknown txmode 'sometimes' in file '20240101000001_step1.sql' (expected none or file)"
+        "Error: m/20240101000001_step1.sql:1: unknown txmode 'sometimes' (expected none or file)"
     )
 
 

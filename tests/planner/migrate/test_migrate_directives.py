@@ -51,9 +51,9 @@ def test_hash_prefix_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ("-- atlas:txmode all", 'txmode "all" is not allowed'),
-        ("-- atlas:txmode sometimes", "unknown txmode 'sometimes'"),
-        ("-- atlas:txmode none\n-- atlas:txmode file", "multiple txmode values"),
+        ("-- atlas:txmode all", '1.sql:1: txmode "all" is not allowed'),
+        ("-- atlas:txmode sometimes", "1.sql:1: unknown txmode 'sometimes'"),
+        ("-- atlas:txmode none\n-- atlas:txmode file", "1.sql:2: multiple txmode values"),
     ],
 )
 def test_invalid_txmode(header: str, message: str) -> None:
