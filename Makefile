@@ -55,6 +55,7 @@ bench: $(STAMP) services
 	$(RUN) $(BIN)/python bench/inspect_postgres.py $(INSPECT_BENCH_ARGS)
 	$(RUN) $(BIN)/python bench/provider.py $(PROVIDER_BENCH_ARGS)
 	$(RUN) $(BIN)/python bench/lint_squawk.py $(LINT_BENCH_ARGS)
+	$(RUN) $(BIN)/python bench/lint_speed.py
 
 # PostgreSQL and MariaDB for the server tests: start them if they are down.
 services:
