@@ -327,6 +327,17 @@ def _render(
         f"Goal (issue 3): the provider takes at most {GOAL:g}x the `django.setup()` floor on the synthetic "
         f"{args.models}-model project, for every dialect — {status}.",
         "",
+    ]
+    planning = _median(reference, "wall_s")
+    if planning is not None and floor_wall and not reference.error:
+        # What Django's own planning costs, for scale: the provider plans the same migrations, then renders
+        # the models and writes their SQL.
+        lines += [
+            f"For scale: `makemigrations --dry-run`, which plans the same migrations without rendering the "
+            f"models or writing any SQL, takes {planning / floor_wall:.2f}x the floor in this run.",
+            "",
+        ]
+    lines += [
         *TABLE_HEADER,
         row(floor),
         *[row(tool) for tool in ours],
