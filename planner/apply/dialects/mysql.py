@@ -22,6 +22,7 @@ from pymysql.constants import SERVER_STATUS
 
 from ...drivers import get_driver
 from ...drivers.mysql.devdb import connect, message
+from ...drivers.mysql.inspect import SCHEMA_OBJECTS
 from ...drivers.mysql.server import Server
 from ...errors import GraticuleError
 from ...urls import DatabaseURL
@@ -41,19 +42,6 @@ def revisions_ddl(table: str, maria: bool) -> str:
         "`partial_hashes` json NULL, `operator_version` varchar(255) NOT NULL, PRIMARY KEY (`version`)) "
         "CHARSET utf8mb4 COLLATE utf8mb4_bin"
     )
-
-
-_OBJECTS = """
-SELECT kind, name FROM (
-  SELECT CASE TABLE_TYPE WHEN 'VIEW' THEN 'view' WHEN 'SEQUENCE' THEN 'sequence' ELSE 'table' END AS kind,
-         TABLE_NAME AS name, CASE TABLE_TYPE WHEN 'VIEW' THEN 1 WHEN 'SEQUENCE' THEN 2 ELSE 0 END AS ord
-  FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s
-  UNION ALL
-  SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, 3 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s
-  UNION ALL
-  SELECT 'event', EVENT_NAME, 4 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s
-) AS objects ORDER BY ord, name
-"""
 
 
 class MySQLTarget(Target):
@@ -167,7 +155,7 @@ class MySQLTarget(Target):
 
     def first_object(self) -> str | None:
         schema = self.url_schema
-        for kind, name in self.query(_OBJECTS, (schema, schema, schema)):
+        for kind, name in self.query(SCHEMA_OBJECTS, (schema, schema, schema)):
             if kind == "table" and name == TABLE and self.revisions_schema == schema:
                 continue
             return f'found {kind} "{name}" in schema "{schema}"'

@@ -98,8 +98,9 @@ JOIN information_schema.CHECK_CONSTRAINTS AS c
 WHERE t.TABLE_SCHEMA = %s AND t.CONSTRAINT_TYPE = 'CHECK'
 """
 
-# Everything that makes a database "not clean", first by kind then by name (tables before views, …).
-_CLEAN = """
+# Everything that makes a database "not clean", first by kind then by name (tables before views, …); the
+# schema name is its three parameters. `migrate apply` lists them all (it passes over its revisions table).
+SCHEMA_OBJECTS = """
 SELECT kind, name FROM (
   SELECT CASE TABLE_TYPE WHEN 'VIEW' THEN 'view' WHEN 'SEQUENCE' THEN 'sequence' ELSE 'table' END AS kind,
          TABLE_NAME AS name, CASE TABLE_TYPE WHEN 'VIEW' THEN 1 WHEN 'SEQUENCE' THEN 2 ELSE 0 END AS ord
@@ -108,8 +109,9 @@ SELECT kind, name FROM (
   SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, 3 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = %s
   UNION ALL
   SELECT 'event', EVENT_NAME, 4 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = %s
-) AS objects ORDER BY ord, name LIMIT 1
+) AS objects ORDER BY ord, name
 """
+_CLEAN = SCHEMA_OBJECTS + "LIMIT 1\n"
 
 # MariaDB implements JSON as LONGTEXT with this collation plus a column check json_valid(`<column>`).
 _MARIA_JSON_COLLATION = "utf8mb4_bin"
