@@ -80,6 +80,22 @@ class _Step:
     """Position in the file of the (last) statement the step covers."""
 
 
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """sqlglot logs a warning for every statement it keeps as an opaque command (``RENAME TABLE``)."""
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    if level >= logging.ERROR:
+        yield  # already quiet (the whole lint is): setLevel clears logging's caches, costly per statement
+        return
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@_quiet_sqlglot()  # once for the whole lint: sqlglot warns on every statement it keeps as a command
 def lint_files(
     dev: DevDatabase,
     base: Sequence[tuple[str, str]],
@@ -92,20 +108,6 @@ def lint_files(
 ) -> LintReport:
     """Lint ``files`` (``(name, text)``) on top of ``base``; the dev database must be clean on entry, or
     already hold ``base`` when ``base_replayed`` (``migrate diff`` lints on the database it planned with)."""
-    with _quiet_sqlglot():  # once for the whole lint: sqlglot warns on every statement it keeps as a command
-        return _lint_files(dev, base, files, policy, positions, data, base_replayed=base_replayed)
-
-
-def _lint_files(
-    dev: DevDatabase,
-    base: Sequence[tuple[str, str]],
-    files: Sequence[tuple[str, str]],
-    policy: LintPolicy | None = None,
-    positions: Mapping[str, str] | None = None,
-    data: DataProbe | None = None,
-    *,
-    base_replayed: bool = False,
-) -> LintReport:
     started = time.perf_counter()
     policy = policy or LintPolicy()
     dialect, version = server_flavour(dev)
@@ -357,21 +359,6 @@ def parse_statement(sql: str, dialect: str) -> exp.Expression | None:
             return sqlglot.parse_one(sql.strip().removesuffix(";"), read=SQLGLOT_DIALECTS[dialect])
         except sqlglot.errors.SqlglotError:
             return None
-
-
-@contextmanager
-def _quiet_sqlglot() -> Iterator[None]:
-    """sqlglot logs a warning for every statement it keeps as an opaque command (``RENAME TABLE``)."""
-    logger = logging.getLogger("sqlglot")
-    level = logger.level
-    if level >= logging.ERROR:
-        yield  # already quiet (the whole lint is): setLevel clears logging's caches, costly per statement
-        return
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def statement_nolint(stmt: FileStatement) -> frozenset[str] | None:
