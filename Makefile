@@ -30,6 +30,10 @@ demo: $(STAMP)
 	  echo "==> $$latest"; cat "$$latest"; echo "==> example/migrations/atlas.sum"; cat example/migrations/atlas.sum
 	@echo "==> running migrate diff again"
 	$(RUN) $(BIN)/graticule migrate diff --env django
+	@echo "==> applying the directory to a fresh example/demo.sqlite3"
+	@rm -f example/demo.sqlite3
+	$(RUN) $(BIN)/graticule migrate apply --env django --url sqlite://example/demo.sqlite3
+	$(RUN) $(BIN)/graticule migrate status --env django --url sqlite://example/demo.sqlite3
 
 $(STAMP42): pyproject.toml
 	$(PYTHON) -m venv $(VENV42)
