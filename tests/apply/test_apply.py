@@ -265,7 +265,10 @@ def test_sqlite_missing_file_only_apply_creates_it(tmp_path) -> None:
     ws = Workspace(tmp_path / "project", db)
     three(ws)
     db.path.unlink()
-    refusal = f"Error: {db.url}: no such database file '{db.path}' (only migrate apply creates one)\n"
+    refusal = (
+        f"Error: {db.url}: no such database file '{db.path}'"
+        " (only migrate apply, without --dry-run, creates one)\n"
+    )
     for result in (ws.status(), ws.set("1"), ws.apply("--dry-run")):
         assert (result.code, result.stderr) == (1, refusal)
         assert not db.path.exists()

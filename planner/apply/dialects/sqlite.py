@@ -221,7 +221,8 @@ def open_target(url: DatabaseURL, revisions_schema: str | None, *, create: bool)
             # Only `migrate apply` creates a database (as Atlas's does): `status`, `set` and `--dry-run` on a
             # mistyped path must not leave an empty database file behind and report every file pending.
             raise GraticuleError(
-                f"{url.redacted}: no such database file {str(path)!r} (only migrate apply creates one)"
+                f"{url.redacted}: no such database file {str(path)!r}"
+                " (only migrate apply, without --dry-run, creates one)"
             )
         # Atlas's `migrate apply --url sqlite://new.db` creates the file; the parent folder must exist.
         if not path.parent.is_dir():
