@@ -18,9 +18,9 @@ from .desired import SourceContext, load_desired
 from .devdb import DevDatabase, open_dev
 from .errors import PlanVerificationError
 from .lint.policy import LintPolicy
+from .lint.positions import parse_positions
 from .lint.report import LintReport
 from .lint.runner import lint_files
-from .lint.positions import parse_positions
 from .migrate.directory import MigrationDir
 from .migrate.writer import render_plan
 from .plan import Statement
