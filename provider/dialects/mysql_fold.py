@@ -23,23 +23,23 @@ What folds, and what keeps the table's history (besides the rules of fold.py):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from graticule.provider.dialects.catalog import (
-    IDENTIFIER,
-    identifiers,
-    parenthesised,
-    split_top_level,
-    top_level_keyword,
-    unquote,
-)
+from graticule.provider.dialects.catalog import IDENTIFIER, identifiers, split_top_level, unquote
 from graticule.provider.dialects.fold import (
+    COLUMN_KEY,
+    CREATE_TABLE,
+    DROP_TABLE,
+    Column,
+    Constraint,
     Entry,
-    FoldedTable,
     Folder,
+    Table,
     Unfoldable,
-    bare_words,
+    check_constraint,
+    column_parts,
+    constraint_parts,
     quote_identifier,
     replace_identifier,
     trailing_check,
@@ -49,41 +49,22 @@ from graticule.provider.dialects.mysql_catalog import MySQLCatalog
 
 
 @dataclass
-class _Column:
-    name: str
-    head: str
-    """The type (with AUTO_INCREMENT, UNSIGNED), COLLATE and COMMENT clauses, as Django wrote them."""
-    default: str | None
-    tail: str
-    """`NOT NULL`, `NULL` or `GENERATED ALWAYS AS (…) STORED|VIRTUAL`."""
+class _Column(Column):
+    """`head` holds the type (with AUTO_INCREMENT, UNSIGNED), COLLATE and COMMENT clauses; `tail` may be
+    `GENERATED ALWAYS AS (…) STORED|VIRTUAL`."""
+
     check: str | None = None
     """MariaDB: the column's own CHECK clause."""
 
 
 @dataclass
-class _Constraint:
-    kind: str  # "p" primary key, "u" unique, "c" check, "f" foreign key
-    columns: list[str]
-    text: str = ""
-    """CHECK: the clause; f: what follows the referenced columns."""
-    target: int | None = None
-    target_columns: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Table(FoldedTable):
-    columns: dict[str, _Column] = field(default_factory=dict)
-    constraints: dict[str, _Constraint] = field(default_factory=dict)
-    indexes: dict[str, str] = field(default_factory=dict)
-    comment: str | None = None
-
+class _Table(Table):
     def object_names(self) -> set[str]:
         # Index and key names (PRIMARY, a unique column's name) belong to their table; foreign keys and
         # checks are named per database: only those could meet a name of another table's statements.
         return {name for name, constraint in self.constraints.items() if constraint.kind in {"c", "f"}}
 
 
-_CREATE_TABLE = re.compile(rf"CREATE TABLE (?:IF NOT EXISTS )?(?P<table>{IDENTIFIER}) ?\(", re.I)
 _ALTER_TABLE = re.compile(rf"ALTER TABLE (?P<table>{IDENTIFIER}) (?P<actions>.*)\Z", re.I | re.S)
 _CREATE_INDEX = re.compile(
     rf"CREATE (?:UNIQUE |FULLTEXT |SPATIAL )?INDEX (?P<name>{IDENTIFIER}) ON (?P<table>{IDENTIFIER}) ?\(",
@@ -91,10 +72,7 @@ _CREATE_INDEX = re.compile(
 )
 _DROP_INDEX = re.compile(rf"DROP INDEX (?P<name>{IDENTIFIER}) ON (?P<table>{IDENTIFIER})\Z", re.I)
 _RENAME_TABLE = re.compile(rf"RENAME TABLE (?P<old>{IDENTIFIER}) TO (?P<new>{IDENTIFIER})\Z", re.I)
-_DROP_TABLE = re.compile(rf"DROP TABLE (?:IF EXISTS )?(?P<table>{IDENTIFIER})(?: CASCADE)?\Z", re.I)
 _UPDATE = re.compile(rf"UPDATE (?P<table>{IDENTIFIER}) SET ", re.I)
-_KEY = re.compile(r"(?P<rest>.*) (?P<key>PRIMARY KEY|UNIQUE)\Z", re.I | re.S)
-_NULLABILITY = re.compile(r"(?P<rest>.*?) (?P<tail>NOT NULL|NULL)\Z", re.I | re.S)
 _GENERATED = re.compile(r"GENERATED ALWAYS AS \(.*\) (?:STORED|VIRTUAL)", re.I | re.S)
 _TABLE_CONSTRAINT = re.compile(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY|INDEX|KEY)\b", re.I)
 
@@ -104,6 +82,11 @@ def quote(name: str) -> str:
 
 
 class MySQLFolder(Folder):
+    quote_char = "`"
+    table_class = _Table
+    create_index = _CREATE_INDEX
+    table_constraint = _TABLE_CONSTRAINT
+
     def __init__(self, catalog: MySQLCatalog) -> None:
         """`catalog` is fed through the folder: each statement is applied to it, then folded."""
         super().__init__()
@@ -115,19 +98,9 @@ class MySQLFolder(Folder):
     def feed(self, statement: str) -> None:
         self._feed_one(statement.strip().rstrip(";").strip())
 
-    def _feed_one(self, text: str) -> None:
-        entry = Entry(text)
-        before = self._names_before(text)
-        self.catalog.apply(text)
-        try:
-            self._interpret(text, entry, before)
-        except Unfoldable:
-            self.keep(entry.owner)
-        self.record(entry)
-
-    def _names_before(self, text: str) -> dict[str, Any]:
-        """What the catalog knows of the table a CREATE/ALTER TABLE touches, before it runs."""
-        match = _CREATE_TABLE.match(text) or _ALTER_TABLE.match(text)
+    def _snapshot(self, text: str) -> dict[str, Any]:
+        """The key and check names of the table a CREATE/ALTER TABLE touches, before it runs."""
+        match = CREATE_TABLE.match(text) or _ALTER_TABLE.match(text)
         if match is None:
             return {}
         table = self.catalog.tables.get(unquote(match["table"]))
@@ -135,17 +108,8 @@ class MySQLFolder(Folder):
             return {"keys": set(), "checks": set()}
         return {"keys": set(table.keys), "checks": set(table.checks)}
 
-    def _table(self, quoted: str, entry: Entry) -> _Table:
-        name = unquote(quoted)
-        if name not in self.current:
-            entry.understood = False
-            raise Unfoldable
-        table = self.tables[self.current[name]]
-        entry.owner = table.id
-        return table  # type: ignore[return-value]
-
     def _interpret(self, text: str, entry: Entry, before: dict[str, Any]) -> None:
-        if match := _CREATE_TABLE.match(text):
+        if match := CREATE_TABLE.match(text):
             self._create_table(match, text, entry, before)
         elif match := _ALTER_TABLE.match(text):
             table = self._table(match["table"], entry)
@@ -165,43 +129,14 @@ class MySQLFolder(Folder):
             self._drop_index(table, unquote(match["name"]))
         elif match := _RENAME_TABLE.match(text):
             self._rename_table(self._table(match["old"], entry), unquote(match["new"]))
-        elif match := _DROP_TABLE.match(text):
-            table = self._table(match["table"], entry)
-            self.drop_table(table)
-            for other in self._live_tables():
-                for name, constraint in list(other.constraints.items()):
-                    if constraint.target == table.id:
-                        del other.constraints[name]
+        elif match := DROP_TABLE.match(text):
+            self._drop_table(self._table(match["table"], entry))
         elif match := _UPDATE.match(text):
             self._table(match["table"], entry)  # data only: printed with the table's history, if kept
         else:
             entry.understood = False
 
-    def _live_tables(self) -> list[_Table]:
-        return [table for table in self.tables.values() if table.alive]  # type: ignore[misc]
-
-    # -- CREATE TABLE and columns ------------------------------------------------------------------------
-
-    def _create_table(self, match: re.Match[str], text: str, entry: Entry, before: dict[str, Any]) -> None:
-        name = unquote(match["table"])
-        if name in self.current:
-            entry.understood = False
-            raise Unfoldable
-        table = _Table(self.next_id(), name, {name})
-        self.new_table(table)
-        entry.owner = table.id
-        body, end = parenthesised(text, match.end() - 1)
-        if text[end:].strip():
-            raise Unfoldable  # ENGINE=…, table options
-        unnamed: list[tuple[str, list[str], str]] = []
-        elements = split_top_level(body, ",")
-        for element in elements:
-            if not _TABLE_CONSTRAINT.match(element):
-                unnamed += self._add_column(table, element)
-        for element in elements:
-            if _TABLE_CONSTRAINT.match(element):
-                unnamed += self._add_table_constraint(table, element, entry)
-        self._name_unnamed(table, unnamed, before)
+    # -- columns and constraints ---------------------------------------------------------------------------
 
     def _parse_column(self, definition: str) -> tuple[_Column, list[tuple[str, list[str], str]]]:
         match = re.match(rf"(?P<name>{IDENTIFIER}) (?P<rest>.*)\Z", definition, re.S)
@@ -211,7 +146,7 @@ class MySQLFolder(Folder):
         unnamed: list[tuple[str, list[str], str]] = []
         column_check = None
         while True:
-            if found := _KEY.match(rest):
+            if found := COLUMN_KEY.match(rest):
                 kind = "p" if found["key"].upper() == "PRIMARY KEY" else "u"
                 unnamed.append((kind, [name], ""))
                 rest = found["rest"]
@@ -221,23 +156,7 @@ class MySQLFolder(Folder):
                 rest, column_check = check
             else:
                 break
-        position = top_level_keyword(rest, "GENERATED")
-        if position >= 0:
-            tail = rest[position:]
-            if not _GENERATED.fullmatch(tail):
-                raise Unfoldable
-            rest = rest[:position].rstrip()
-        elif found := _NULLABILITY.match(rest):
-            rest, tail = found["rest"], found["tail"]
-        else:
-            raise Unfoldable
-        default = None
-        position = top_level_keyword(rest, "DEFAULT")
-        if position >= 0:
-            rest, default = rest[:position].rstrip(), rest[position + len("DEFAULT ") :]
-        if not rest or any(top_level_keyword(rest, word) >= 0 for word in ("REFERENCES", "CHECK", "KEY")):
-            raise Unfoldable
-        column = _Column(name, rest, default, tail)
+        column = _Column(name, *column_parts(rest, _GENERATED, ("REFERENCES", "CHECK", "KEY")))
         if column_check is not None:
             if self.mariadb:
                 column.check = column_check
@@ -245,7 +164,7 @@ class MySQLFolder(Folder):
                 unnamed.append(("c", [name], column_check))
         return column, unnamed
 
-    def _add_column(self, table: _Table, definition: str) -> list[tuple[str, list[str], str]]:
+    def _add_column(self, table: _Table, definition: str, entry: Entry) -> list[tuple[str, list[str], str]]:
         column, unnamed = self._parse_column(definition)
         if column.name in table.columns:
             raise Unfoldable
@@ -255,20 +174,14 @@ class MySQLFolder(Folder):
     def _add_table_constraint(
         self, table: _Table, element: str, entry: Entry
     ) -> list[tuple[str, list[str], str]]:
-        name = None
-        if match := re.match(rf"CONSTRAINT (?P<name>{IDENTIFIER}) (?P<rest>.*)\Z", element, re.I | re.S):
-            name, element = unquote(match["name"]), match["rest"]
-        kind_word = element.split()[0].upper()
+        name, element, kind_word = constraint_parts(element)
         if kind_word == "CHECK":
-            check = trailing_check(" " + element)
-            if check is None or check[0].strip():
-                raise Unfoldable
-            constraint = _Constraint("c", [], check[1])
+            constraint = check_constraint(element)
         elif kind_word in {"PRIMARY", "UNIQUE"}:
             found = re.fullmatch(r"(?:PRIMARY KEY|UNIQUE) ?\((?P<columns>[^()]*)\)", element, re.I)
             if found is None:
                 raise Unfoldable
-            constraint = _Constraint("p" if kind_word == "PRIMARY" else "u", identifiers(found["columns"]))
+            constraint = Constraint("p" if kind_word == "PRIMARY" else "u", identifiers(found["columns"]))
             if kind_word == "PRIMARY":
                 name = "PRIMARY"
         elif kind_word == "FOREIGN":
@@ -282,7 +195,7 @@ class MySQLFolder(Folder):
             if found is None or target is None or name is None or found["suffix"].strip():
                 raise Unfoldable
             entry.mentions.add(target)
-            constraint = _Constraint(
+            constraint = Constraint(
                 "f", identifiers(found["columns"]), "", target, identifiers(found["targets"])
             )
         else:
@@ -324,7 +237,7 @@ class MySQLFolder(Folder):
                 ]
             if len(candidates) != 1:
                 raise Unfoldable
-            table.constraints[candidates[0]] = _Constraint(kind, columns, text)
+            table.constraints[candidates[0]] = Constraint(kind, columns, text)
             if kind == "c":
                 table.ever_object_names.add(candidates[0])
 
@@ -337,7 +250,7 @@ class MySQLFolder(Folder):
         if first == "ADD" and second in {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}:
             return self._add_table_constraint(table, action[4:], entry)
         if first == "ADD" and second not in {"INDEX", "KEY", "FULLTEXT", "SPATIAL"}:
-            return self._add_column(table, re.sub(r"^ADD (?:COLUMN )?", "", action, flags=re.I))
+            return self._add_column(table, re.sub(r"^ADD (?:COLUMN )?", "", action, flags=re.I), entry)
         if first == "DROP" and second == "FOREIGN":
             self._drop_constraint(table, unquote(words_[3]), "f")
         elif first == "DROP" and second in {"INDEX", "KEY"}:
@@ -425,80 +338,23 @@ class MySQLFolder(Folder):
         del table.columns[column]
         table.pure = False
 
-    def _rename_column(self, table: _Table, old: str, new: str) -> None:
-        if old not in table.columns or new in table.columns:
-            raise Unfoldable
-        for index in table.entries:
-            if old in bare_words(self.entries[index].text, "`"):
-                raise Unfoldable
-        table.columns = {(new if name == old else name): column for name, column in table.columns.items()}
-        column = table.columns[new]
-        column.name = new
+    def _renamed_column(self, table: _Table, column: _Column, old: str, new: str) -> None:
         if column.check is not None:
             column.check = replace_identifier(column.check, old, new, "`")
-        table.pure = False
-        for constraint in table.constraints.values():
-            constraint.columns = [new if c == old else c for c in constraint.columns]
-            if constraint.kind == "c":
-                constraint.text = replace_identifier(constraint.text, old, new, "`")
-        for name, text in table.indexes.items():
-            head, rest = text.split(" ON ", 1)
-            table.indexes[name] = head + " ON " + replace_identifier(rest, old, new, "`", skip_first=True)
-        for other in self._live_tables():
-            for constraint in other.constraints.values():
-                if constraint.target == table.id:
-                    constraint.target_columns = [new if c == old else c for c in constraint.target_columns]
-
-    def _rename_table(self, table: _Table, new: str) -> None:
-        old = table.name
-        if new in self.current:
-            raise Unfoldable
-        self.rename_table(table, new)
-        for name, text in table.indexes.items():
-            match = _CREATE_INDEX.match(text)
-            if match is None or unquote(match["table"]) != old:
-                raise Unfoldable
-            table.indexes[name] = text[: match.start("table")] + quote(new) + text[match.end("table") :]
 
     # -- printing ----------------------------------------------------------------------------------------
 
-    def render_table(self, table: _Table) -> list[str]:  # type: ignore[override]
-        definitions = []
-        for column in table.columns.values():
-            parts = [quote(column.name), column.head]
-            if column.default is not None:
-                parts.append(f"DEFAULT {column.default}")
-            parts.append(column.tail)
-            if column.check is not None:
-                parts.append(column.check)
-            definitions.append(" ".join(parts))
-        order = {"p": 0, "u": 1, "c": 2}
-        for name, constraint in sorted(
-            ((n, c) for n, c in table.constraints.items() if c.kind != "f"),
-            key=lambda item: (order[item[1].kind], item[0]),
-        ):
-            columns = ", ".join(map(quote, constraint.columns))
-            if constraint.kind == "p":
-                definitions.append(f"PRIMARY KEY ({columns})")
-            elif constraint.kind == "u":
-                definitions.append(f"CONSTRAINT {quote(name)} UNIQUE ({columns})")
-            else:
-                definitions.append(f"CONSTRAINT {quote(name)} {constraint.text}")
-        statements = [f"CREATE TABLE {quote(table.name)} ({', '.join(definitions)})"]
-        if table.comment is not None:
-            statements.append(f"ALTER TABLE {quote(table.name)} COMMENT = {table.comment}")
-        statements += [table.indexes[name] for name in sorted(table.indexes)]
-        return statements
+    def _column_extras(self, table: _Table, column: _Column) -> list[str]:
+        return [] if column.check is None else [column.check]
 
-    def render_foreign_keys(self, table: _Table) -> list[str]:  # type: ignore[override]
-        statements = []
-        for name in sorted(table.constraints):
-            constraint = table.constraints[name]
-            if constraint.kind == "f":
-                target = self.tables[constraint.target]
-                statements.append(
-                    f"ALTER TABLE {quote(table.name)} ADD CONSTRAINT {quote(name)} FOREIGN KEY "
-                    f"({', '.join(map(quote, constraint.columns))}) REFERENCES {quote(target.name)} "
-                    f"({', '.join(map(quote, constraint.target_columns))})"
-                )
-        return statements
+    def _constraint_definition(self, name: str, constraint: Constraint) -> str:
+        if constraint.kind == "p":
+            return f"PRIMARY KEY ({', '.join(map(quote, constraint.columns))})"
+        if constraint.kind == "u":
+            return f"CONSTRAINT {quote(name)} UNIQUE ({', '.join(map(quote, constraint.columns))})"
+        return f"CONSTRAINT {quote(name)} {constraint.text}"
+
+    def _comment_statements(self, table: _Table) -> list[str]:
+        if table.comment is None:
+            return []
+        return [f"ALTER TABLE {quote(table.name)} COMMENT = {table.comment}"]

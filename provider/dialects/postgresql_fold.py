@@ -29,15 +29,21 @@ from graticule.provider.dialects.catalog import (
     identifiers,
     parenthesised,
     split_top_level,
-    top_level_keyword,
     unquote,
 )
 from graticule.provider.dialects.fold import (
+    COLUMN_KEY,
+    CREATE_TABLE,
+    DROP_TABLE,
+    Column,
+    Constraint,
     Entry,
-    FoldedTable,
     Folder,
+    Table,
     Unfoldable,
-    bare_words,
+    check_constraint,
+    column_parts,
+    constraint_parts,
     quote_identifier,
     replace_identifier,
     trailing_check,
@@ -48,40 +54,21 @@ from graticule.provider.dialects.postgresql_catalog import PostgreSQLCatalog, ma
 
 
 @dataclass
-class _Column:
-    name: str
-    head: str
-    """The type, and its COLLATE clause, as Django wrote them."""
-    default: str | None
-    tail: str
-    """`NOT NULL`, `NULL` or `GENERATED ALWAYS AS (…) STORED`."""
+class _Column(Column):
+    """`head` holds the type and its COLLATE clause; `tail` may be `GENERATED ALWAYS AS (…) STORED`."""
+
     identity: str | None = None
     comment: str | None = None
 
 
 @dataclass
-class _Constraint:
-    kind: str  # "p" primary key, "u" unique, "c" check, "x" exclusion, "f" foreign key
-    columns: list[str]
-    text: str = ""
-    """CHECK (…) / EXCLUDE …: the clause; p, u and f: what follows the column lists (DEFERRABLE …)."""
-    target: int | None = None
-    target_columns: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Table(FoldedTable):
-    columns: dict[str, _Column] = field(default_factory=dict)
-    constraints: dict[str, _Constraint] = field(default_factory=dict)
-    indexes: dict[str, str] = field(default_factory=dict)
-    comment: str | None = None
+class _Table(Table):
     sequences: dict[str, str] = field(default_factory=dict)
 
     def object_names(self) -> set[str]:
         return set(self.constraints) | set(self.indexes) | set(self.sequences.values())
 
 
-_CREATE_TABLE = re.compile(rf"CREATE TABLE (?:IF NOT EXISTS )?(?P<table>{IDENTIFIER}) ?\(", re.I)
 _ALTER_TABLE = re.compile(
     rf"ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(?P<table>{IDENTIFIER}) (?P<actions>.*)\Z", re.I | re.S
 )
@@ -100,7 +87,6 @@ _COMMENT_TABLE = re.compile(rf"COMMENT ON TABLE (?P<table>{IDENTIFIER}) IS (?P<c
 _COMMENT_COLUMN = re.compile(
     rf"COMMENT ON COLUMN (?P<table>{IDENTIFIER})\.(?P<column>{IDENTIFIER}) IS (?P<comment>.*)\Z", re.I | re.S
 )
-_DROP_TABLE = re.compile(rf"DROP TABLE (?:IF EXISTS )?(?P<table>{IDENTIFIER})(?: CASCADE)?\Z", re.I)
 _SET_CONSTRAINTS = re.compile(r"SET CONSTRAINTS .* (?:IMMEDIATE|DEFERRED)\Z", re.I | re.S)
 _BACKFILL = re.compile(
     rf"UPDATE (?P<table>{IDENTIFIER}) SET (?P<column>{IDENTIFIER}) = .* WHERE (?P=column) IS NULL\Z",
@@ -114,8 +100,7 @@ _INLINE_FK = re.compile(
     rf"\((?P<column>{IDENTIFIER})\)(?P<suffix>(?: DEFERRABLE INITIALLY DEFERRED)?)\Z",
     re.I | re.S,
 )
-_KEY = re.compile(r"(?P<rest>.*) (?P<key>PRIMARY KEY|UNIQUE)\Z", re.I | re.S)
-_NULLABILITY = re.compile(r"(?P<rest>.*?) (?P<tail>NOT NULL|NULL)\Z", re.I | re.S)
+_GENERATED = re.compile(r"GENERATED ALWAYS AS \(.*\) STORED", re.I | re.S)
 _TABLE_CONSTRAINT = re.compile(r"(CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY|EXCLUDE)\b", re.I)
 
 
@@ -124,6 +109,11 @@ def quote(name: str) -> str:
 
 
 class PostgreSQLFolder(Folder):
+    table_class = _Table
+    create_index = _CREATE_INDEX
+    table_constraint = _TABLE_CONSTRAINT
+    expression_kinds = frozenset({"c", "x"})
+
     def __init__(self, catalog: PostgreSQLCatalog) -> None:
         """`catalog` is fed through the folder: each statement is applied to it, then folded."""
         super().__init__()
@@ -141,20 +131,9 @@ class PostgreSQLFolder(Folder):
             if part.strip():
                 self._feed_one(part.strip())
 
-    def _feed_one(self, text: str) -> None:
-        entry = Entry(text)
-        before = self._constraint_snapshot(text)
-        # The catalog splits and reads whole strings (its own way); here, one statement at a time.
-        self.catalog.apply(text)
-        try:
-            self._interpret(text, entry, before)
-        except Unfoldable:
-            self.keep(entry.owner)
-        self.record(entry)
-
-    def _constraint_snapshot(self, text: str) -> dict[str, set[str]]:
+    def _snapshot(self, text: str) -> dict[str, set[str]]:
         """The constraint names of the table a CREATE/ALTER TABLE touches, before it runs."""
-        match = _CREATE_TABLE.match(text) or _ALTER_TABLE.match(text)
+        match = CREATE_TABLE.match(text) or _ALTER_TABLE.match(text)
         if match is None:
             return {}
         name = unquote(match["table"])
@@ -168,21 +147,12 @@ class PostgreSQLFolder(Folder):
         old = before.get(table_name, set())
         return {name: c for name, c in table.constraints.items() if name not in old}
 
-    def _table(self, quoted: str, entry: Entry) -> _Table:
-        name = unquote(quoted)
-        if name not in self.current:
-            entry.understood = False  # a table the history did not create
-            raise Unfoldable
-        table = self.tables[self.current[name]]
-        entry.owner = table.id
-        return table  # type: ignore[return-value]
-
     def _interpret(self, text: str, entry: Entry, before: dict[str, set[str]]) -> None:
         if re.match(r"CREATE EXTENSION ", text, re.I):
             entry.prelude = True
         elif _SET_CONSTRAINTS.match(text):
             entry.noop = True
-        elif match := _CREATE_TABLE.match(text):
+        elif match := CREATE_TABLE.match(text):
             self._create_table(match, text, entry, before)
         elif match := _ALTER_TABLE.match(text):
             table = self._table(match["table"], entry)
@@ -218,43 +188,14 @@ class PostgreSQLFolder(Folder):
             if column is None:
                 raise Unfoldable
             column.comment = _comment(match["comment"])
-        elif match := _DROP_TABLE.match(text):
-            table = self._table(match["table"], entry)
-            self.drop_table(table)
-            for other in self._live_tables():
-                for name, constraint in list(other.constraints.items()):
-                    if constraint.target == table.id:
-                        del other.constraints[name]
+        elif match := DROP_TABLE.match(text):
+            self._drop_table(self._table(match["table"], entry))
         elif match := _BACKFILL.match(text):
             self._table(match["table"], entry)  # data only: printed with the table's history, if kept
         else:
             entry.understood = False
 
-    def _live_tables(self) -> list[_Table]:
-        return [table for table in self.tables.values() if table.alive]  # type: ignore[misc]
-
-    # -- CREATE TABLE and columns ------------------------------------------------------------------------
-
-    def _create_table(self, match: re.Match[str], text: str, entry: Entry, before: dict) -> None:
-        name = unquote(match["table"])
-        table = _Table(self.next_id(), name, {name})
-        if name in self.current:  # created twice: the history is not one we can follow
-            entry.understood = False
-            raise Unfoldable
-        self.new_table(table)
-        entry.owner = table.id
-        body, end = parenthesised(text, match.end() - 1)
-        if text[end:].strip():
-            raise Unfoldable  # INHERITS, PARTITION BY, WITH (…), …
-        unnamed: list[tuple[str, list[str], str]] = []
-        elements = split_top_level(body, ",")
-        for element in elements:
-            if not _TABLE_CONSTRAINT.match(element):
-                unnamed += self._add_column(table, element, entry)
-        for element in elements:
-            if _TABLE_CONSTRAINT.match(element):
-                unnamed += self._add_table_constraint(table, element, entry)
-        self._name_unnamed(table, unnamed, before)
+    # -- columns and constraints ---------------------------------------------------------------------------
 
     def _add_column(self, table: _Table, definition: str, entry: Entry) -> list[tuple[str, list[str], str]]:
         """Add a column from its definition; return its unnamed constraints (kind, columns, text)."""
@@ -275,12 +216,12 @@ class PostgreSQLFolder(Folder):
                     raise Unfoldable
                 fk_name = unquote(found["name"])
                 entry.mentions.add(target)
-                table.constraints[fk_name] = _Constraint(
+                table.constraints[fk_name] = Constraint(
                     "f", [name], found["suffix"], target, [unquote(found["column"])]
                 )
                 table.ever_object_names.add(fk_name)
                 rest = found["rest"]
-            elif found := _KEY.match(rest):
+            elif found := COLUMN_KEY.match(rest):
                 kind = "p" if found["key"].upper() == "PRIMARY KEY" else "u"
                 unnamed.append((kind, [name], ""))
                 rest = found["rest"]
@@ -289,22 +230,7 @@ class PostgreSQLFolder(Folder):
                 unnamed.append(("c", [name], clause))
             else:
                 break
-        if top_level_keyword(rest, "GENERATED") >= 0:
-            position = top_level_keyword(rest, "GENERATED")
-            tail = rest[position:]
-            if not re.fullmatch(r"GENERATED ALWAYS AS \(.*\) STORED", tail, re.I | re.S):
-                raise Unfoldable
-            rest = rest[:position].rstrip()
-        elif found := _NULLABILITY.match(rest):
-            rest, tail = found["rest"], found["tail"]
-        else:
-            raise Unfoldable
-        default = None
-        position = top_level_keyword(rest, "DEFAULT")
-        if position >= 0:
-            rest, default = rest[:position].rstrip(), rest[position + len("DEFAULT ") :]
-        if not rest or any(top_level_keyword(rest, word) >= 0 for word in ("REFERENCES", "CHECK", "USING")):
-            raise Unfoldable
+        rest, default, tail = column_parts(rest, _GENERATED, ("REFERENCES", "CHECK", "USING"))
         if name in table.columns:
             raise Unfoldable
         table.columns[name] = _Column(name, rest, default, tail, identity)
@@ -319,19 +245,13 @@ class PostgreSQLFolder(Folder):
     def _add_table_constraint(
         self, table: _Table, element: str, entry: Entry
     ) -> list[tuple[str, list[str], str]]:
-        name = None
-        if match := re.match(rf"CONSTRAINT (?P<name>{IDENTIFIER}) (?P<rest>.*)\Z", element, re.I | re.S):
-            name, element = unquote(match["name"]), match["rest"]
-        kind_word = element.split()[0].upper()
+        name, element, kind_word = constraint_parts(element)
         if kind_word == "CHECK":
-            check = trailing_check(" " + element)
-            if check is None or check[0].strip():
-                raise Unfoldable
-            constraint = _Constraint("c", [], check[1])
+            constraint = check_constraint(element)
         elif kind_word == "EXCLUDE":
             if re.search(r"\bNOT VALID\b", element, re.I):
                 raise Unfoldable
-            constraint = _Constraint("x", [], element)
+            constraint = Constraint("x", [], element)
         elif kind_word in {"PRIMARY", "UNIQUE"}:
             found = re.fullmatch(
                 r"(?:PRIMARY KEY|UNIQUE) ?\((?P<columns>[^()]*)\)"
@@ -341,7 +261,7 @@ class PostgreSQLFolder(Folder):
             )
             if found is None:
                 raise Unfoldable
-            constraint = _Constraint(
+            constraint = Constraint(
                 "p" if kind_word == "PRIMARY" else "u", identifiers(found["columns"]), found["suffix"]
             )
         elif kind_word == "FOREIGN":
@@ -355,7 +275,7 @@ class PostgreSQLFolder(Folder):
             if found is None or target is None:
                 raise Unfoldable
             entry.mentions.add(target)
-            constraint = _Constraint(
+            constraint = Constraint(
                 "f", identifiers(found["columns"]), found["suffix"], target, identifiers(found["targets"])
             )
         else:
@@ -387,9 +307,9 @@ class PostgreSQLFolder(Folder):
             if len(candidates) != 1:
                 raise Unfoldable
             if kind == "c":
-                table.constraints[candidates[0]] = _Constraint("c", [], text)
+                table.constraints[candidates[0]] = Constraint("c", [], text)
             else:
-                table.constraints[candidates[0]] = _Constraint(kind, columns, "")
+                table.constraints[candidates[0]] = Constraint(kind, columns, "")
             table.ever_object_names.add(candidates[0])
 
     # -- ALTER TABLE -----------------------------------------------------------------------------------------
@@ -500,63 +420,26 @@ class PostgreSQLFolder(Folder):
                 if constraint.target == table.id and column in constraint.target_columns:
                     del other.constraints[name]
 
-    def _rename_column(self, table: _Table, old: str, new: str) -> None:
-        if old not in table.columns or new in table.columns:
-            raise Unfoldable
-        # Statements of the table that use the old name unquoted cannot be rewritten safely.
-        for index in table.entries:
-            if old in _bare(self.entries[index].text):
-                raise Unfoldable
-        table.columns = {(new if name == old else name): column for name, column in table.columns.items()}
-        table.columns[new].name = new
+    def _renamed_column(self, table: _Table, column: _Column, old: str, new: str) -> None:
         if old in table.sequences:
             table.sequences[new] = table.sequences.pop(old)
-        table.pure = False
-        for constraint in table.constraints.values():
-            constraint.columns = [new if c == old else c for c in constraint.columns]
-            if constraint.kind in {"c", "x"}:
-                constraint.text = _replace(constraint.text, old, new)
-        for name, text in table.indexes.items():
-            head, rest = text.split(" ON ", 1)
-            table.indexes[name] = head + " ON " + _replace(rest, old, new, skip_first=True)
-        for other in self._live_tables():
-            for constraint in other.constraints.values():
-                if constraint.target == table.id:
-                    constraint.target_columns = [new if c == old else c for c in constraint.target_columns]
-
-    def _rename_table(self, table: _Table, new: str) -> None:
-        old = table.name
-        if new in self.current:
-            raise Unfoldable
-        self.rename_table(table, new)
-        for name, text in table.indexes.items():
-            match = _CREATE_INDEX.match(text)
-            if match is None or unquote(match["table"]) != old:
-                raise Unfoldable
-            table.indexes[name] = text[: match.start("table")] + quote(new) + text[match.end("table") :]
 
     # -- printing ----------------------------------------------------------------------------------------
 
-    def render_table(self, table: _Table) -> list[str]:  # type: ignore[override]
-        definitions = []
-        for column in table.columns.values():
-            parts = [quote(column.name), column.head]
-            if column.default is not None:
-                parts.append(f"DEFAULT {column.default}")
-            parts.append(column.tail)
-            if column.identity is not None:
-                parts.append(column.identity)
-                sequence = table.sequences[column.name]
-                if sequence != make_object_name(table.name, column.name, "seq"):
-                    parts.append(f"(SEQUENCE NAME {quote(sequence)})")
-            definitions.append(" ".join(parts))
-        order = {"p": 0, "u": 1, "c": 2, "x": 3}
-        for name, constraint in sorted(
-            ((n, c) for n, c in table.constraints.items() if c.kind != "f"),
-            key=lambda nc: (order[nc[1].kind], nc[0]),
-        ):
-            definitions.append(f"CONSTRAINT {quote(name)} {_constraint_clause(constraint)}")
-        statements = [f"CREATE TABLE {quote(table.name)} ({', '.join(definitions)})"]
+    def _column_extras(self, table: _Table, column: _Column) -> list[str]:
+        if column.identity is None:
+            return []
+        extras = [column.identity]
+        sequence = table.sequences[column.name]
+        if sequence != make_object_name(table.name, column.name, "seq"):
+            extras.append(f"(SEQUENCE NAME {quote(sequence)})")
+        return extras
+
+    def _constraint_definition(self, name: str, constraint: Constraint) -> str:
+        return f"CONSTRAINT {quote(name)} {_constraint_clause(constraint)}"
+
+    def _comment_statements(self, table: _Table) -> list[str]:
+        statements = []
         if table.comment is not None:
             statements.append(f"COMMENT ON TABLE {quote(table.name)} IS {table.comment}")
         for column in table.columns.values():
@@ -564,24 +447,10 @@ class PostgreSQLFolder(Folder):
                 statements.append(
                     f"COMMENT ON COLUMN {quote(table.name)}.{quote(column.name)} IS {column.comment}"
                 )
-        statements += [table.indexes[name] for name in sorted(table.indexes)]
-        return statements
-
-    def render_foreign_keys(self, table: _Table) -> list[str]:  # type: ignore[override]
-        statements = []
-        for name in sorted(table.constraints):
-            constraint = table.constraints[name]
-            if constraint.kind == "f":
-                target = self.tables[constraint.target]
-                statements.append(
-                    f"ALTER TABLE {quote(table.name)} ADD CONSTRAINT {quote(name)} FOREIGN KEY "
-                    f"({', '.join(map(quote, constraint.columns))}) REFERENCES {quote(target.name)} "
-                    f"({', '.join(map(quote, constraint.target_columns))}){constraint.text}"
-                )
         return statements
 
 
-def _constraint_clause(constraint: _Constraint) -> str:
+def _constraint_clause(constraint: Constraint) -> str:
     if constraint.kind in {"c", "x"}:
         return constraint.text
     keyword = "PRIMARY KEY" if constraint.kind == "p" else "UNIQUE"
@@ -625,7 +494,3 @@ def _replace(text: str, old: str, new: str, skip_first: bool = False) -> str:
 
 def _uses(text: str, column: str, skip_first: bool = False) -> bool:
     return uses_identifier(text, column, '"', skip_first)
-
-
-def _bare(text: str) -> set[str]:
-    return bare_words(text, '"')
