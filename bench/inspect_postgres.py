@@ -37,6 +37,7 @@ import psycopg
 from benchmarks_doc import replace_section
 from checkout import checkout_state
 from inspect_postgres_schema import Counts, plan_schema
+from measure import parse_sizes
 
 REPO = Path(__file__).resolve().parent.parent
 WORKER = Path(__file__).resolve().parent / "inspect_postgres_worker.py"
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--sizes", type=_sizes, default=[200, 1000, 2000], help="comma-separated table counts"
+        "--sizes", type=parse_sizes, default=[200, 1000, 2000], help="comma-separated table counts"
     )
     # 7, not fewer: the machine is shared, and a load spike during one run must not move the median.
     parser.add_argument("--repeats", type=int, default=7, help="timed runs per tool and size")
@@ -147,16 +148,6 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     return args
-
-
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive")
-    return sizes
 
 
 def _exit_on_sigterm(signum: int, _frame: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -61,3 +62,14 @@ def summarize(measurements: list[Measurement]) -> Summary:
         peak_rss_kib=max(m.peak_rss_kib for m in measurements),
         repeats=len(measurements),
     )
+
+
+def parse_sizes(text: str) -> list[int]:
+    """An argparse type for ``--sizes 50,200,500``: positive integers, comma-separated."""
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive")
+    return sizes

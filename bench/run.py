@@ -24,7 +24,7 @@ import django
 from benchmarks_doc import SECTION_HEADING, RunContext, SizeResult, render_section, replace_section
 from checkout import CheckoutState, checkout_state
 from generate import generate_project
-from measure import Measurement, run_measured, summarize
+from measure import Measurement, parse_sizes, run_measured, summarize
 from model_plan import ProjectPlan
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=_sizes, default=[50, 200, 500], help="comma-separated model counts")
+    parser.add_argument(
+        "--sizes", type=parse_sizes, default=[50, 200, 500], help="comma-separated model counts"
+    )
     parser.add_argument(
         "--repeats", type=int, default=3, help="timed runs per tool and size (median reported)"
     )
@@ -70,16 +72,6 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     return args
-
-
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive")
-    return sizes
 
 
 def _child_env() -> dict[str, str]:
